@@ -1,0 +1,48 @@
+# One entry point for people and CI. `make test` sets up everything it needs on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXAMPLE ?= examples/python/order_processor.py
+
+.PHONY: demo install test lint typecheck unit goldens bench node clean
+
+$(BIN)/durable-viz: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/durable-viz
+
+## Install, then draw an example handler as Mermaid.
+demo: install
+	$(BIN)/durable-viz $(EXAMPLE)
+
+## npm packages the tests use (the real Mermaid parser under jsdom).
+node: tests/js/node_modules/.installed
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: install
+	$(BIN)/ruff check durable_viz tests benchmarks
+	$(BIN)/ruff format --check durable_viz
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install node
+	$(BIN)/pytest -q
+
+## Everything CI runs.
+test: lint typecheck unit
+
+## Rewrite the golden files after an intended change (review the diff).
+goldens: install node
+	$(BIN)/pytest -q tests/test_goldens.py --update-goldens
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m durable_viz``."""
+
+from durable_viz.cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""The ``durable-viz`` command: a thin typer layer over :mod:`durable_viz.api`.
+
+Every failure ends as one line on stderr, ``durable-viz: error: FILE:LINE:COL: message``, and an
+exit code: 0 on success, 1 when the input cannot be read, parsed or holds no handler, 2 on wrong
+usage. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from durable_viz import __version__
+from durable_viz.errors import DurableVizError
+
+__all__ = ["app", "main"]
+
+PROG = "durable-viz"
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    MERMAID = "mermaid"
+    JSON = "json"
+
+
+class Direction(str, Enum):
+    """Diagram directions."""
+
+    TD = "TD"
+    LR = "LR"
+
+
+class UsageProblem(Exception):
+    """Wrong usage found after typer parsed the options (exit 2)."""
+
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.command(help="Draw the workflow of a durable-function handler (a file or a folder).")
+def draw(
+    path: Annotated[str, typer.Argument(help="A handler file, or a folder to search.")],
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    ] = Format.MERMAID,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    direction: Annotated[
+        Direction, typer.Option("--direction", "-d", help="Diagram direction.",
+                                case_sensitive=False)
+    ] = Direction.TD,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Show this name as the workflow title.")
+    ] = None,
+    workflow: Annotated[
+        str | None, typer.Option("--workflow", help="Draw only the workflow with this name.")
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", "-o", help="Open the interactive page in a browser.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                  help="Show the version and exit.")
+    ] = None,
+) -> None:
+    """Entry point of the single command; see the module docstring."""
+    from durable_viz.api import load, render
+
+    if as_json and output_format is not Format.MERMAID and output_format is not Format.JSON:
+        raise UsageProblem("--json cannot be combined with --format " + output_format.value)
+    if open_browser:
+        raise UsageProblem("--open needs the html format, which this version does not have yet")
+    fmt = Format.JSON if as_json else output_format
+    document = load(path, direction=direction.value, title=name, workflow=workflow)
+    text = render(document, fmt.value)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(out, text)
+    for diagnostic in document.diagnostics:
+        where = ":".join(str(p) for p in (diagnostic.file or path, diagnostic.line,
+                                           diagnostic.column))
+        typer.echo(f"{PROG}: {diagnostic.severity.value}: {where}: {diagnostic.message}",
+                   err=True)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a failure never leaves a partial file behind."""
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise DurableVizError("folder does not exist", path=str(directory))
+    if target.is_dir():
+        raise DurableVizError("is a folder, expected a file name", path=str(target))
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` and return the exit code."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name=PROG, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.UsageError as error:
+        return _fail(error.format_message().replace("\n", " "), 2)
+    except click.exceptions.Abort:
+        return _fail("interrupted", 130)
+    except UsageProblem as error:
+        return _fail(str(error), 2)
+    except DurableVizError as error:
+        return _fail(str(error), 1)
+    except RecursionError:
+        return _fail(f"{argv[0] if argv else 'input'}: nesting too deep to analyse", 1)
+    except BrokenPipeError:
+        # The reader went away (``durable-viz x | head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run(sys.argv[1:]))

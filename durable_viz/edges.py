@@ -1,0 +1,329 @@
+"""The edge builder: turns a workflow's block tree into nodes and edges, once, for every renderer.
+
+Every path a run can take through the code is a path from Start to End (or Fail) in the result:
+sequence, fan-out and join, condition outcomes (including the implicit path around a block that
+may not run), loops with their back edge and exit, try bodies with an error edge to each handler,
+``finally`` after both, and exits that leave early. The construction is the usual one for
+structured control flow: each element receives the list of pending edges that lead into it and
+returns the pending edges that leave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from durable_viz.graph import CONTAINER_KINDS, Kind, Node, Workflow
+
+__all__ = ["END_ID", "FAIL_ID", "START_ID", "Edge", "Graph", "GraphNode", "build_graph"]
+
+START_ID = "start"
+END_ID = "end"
+FAIL_ID = "fail"
+
+_HIDDEN = frozenset({Kind.BREAK, Kind.CONTINUE, Kind.SCOPE})
+_GROUPS = frozenset({Kind.TRY})
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    """A node of the drawn graph: a tree node with its id and where it sits."""
+
+    id: str
+    kind: Kind
+    label: str
+    node: Node | None = None
+    parent: str | None = None
+    block: str | None = None
+    block_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A directed edge between two node ids."""
+
+    source: str
+    target: str
+    label: str | None = None
+    back: bool = False
+    error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """A workflow drawn as nodes (pre-order, Start first, End/Fail last) and edges."""
+
+    workflow: Workflow
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[Edge, ...]
+
+    def node(self, node_id: str) -> GraphNode:
+        """The node with this id."""
+        for graph_node in self.nodes:
+            if graph_node.id == node_id:
+                return graph_node
+        raise KeyError(node_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An edge whose source is known and whose target is whatever comes next."""
+
+    source: str
+    label: str | None = None
+    back: bool = False
+    error: bool = False
+
+
+@dataclass
+class _LoopFrame:
+    loop_id: str
+    breaks: list[_Pending] = field(default_factory=list)
+
+
+@dataclass
+class _FunctionFrame:
+    returns: list[_Pending] = field(default_factory=list)
+
+
+@dataclass
+class _TryFrame:
+    node: Node
+    in_body: bool = True
+    has_finally: bool = False
+    sources: list[str] = field(default_factory=list)
+    escapes: dict[str, list[_Pending]] = field(default_factory=dict)
+
+
+_Frame = _LoopFrame | _FunctionFrame | _TryFrame
+
+
+def build_graph(workflow: Workflow) -> Graph:
+    """Build the drawn graph of one workflow."""
+    return _Builder(workflow).build()
+
+
+class _Builder:
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        self.ids: dict[int, str] = {}
+        self.graph_nodes: list[GraphNode] = [GraphNode(START_ID, Kind.START, "Start")]
+        self.edges: list[Edge] = []
+        self.seen_edges: set[tuple[str, str, str | None]] = set()
+        self.frames: list[_Frame] = []
+        self.pending_ends: list[_Pending] = []
+        self.pending_fails: list[_Pending] = []
+        self.reaches_fail = False
+        self._number(workflow.nodes, parent=None, block=None, index=None)
+
+    # -- ids -------------------------------------------------------------------------------------
+
+    def _number(
+        self, nodes: tuple[Node, ...], parent: str | None, block: str | None, index: int | None
+    ) -> None:
+        for node in nodes:
+            if node.kind in _HIDDEN:
+                for sub in node.blocks:
+                    self._number(sub.nodes, parent, block, index)
+                continue
+            node_id = f"n{len(self.graph_nodes)}"
+            self.ids[id(node)] = node_id
+            self.graph_nodes.append(
+                GraphNode(node_id, node.kind, node.label, node, parent, block, index)
+            )
+            for i, sub in enumerate(node.blocks):
+                self._number(sub.nodes, node_id, sub.label or sub.role, i)
+
+    def _entry(self, nodes: tuple[Node, ...]) -> str | None:
+        """The id of the first flow node a run reaches in ``nodes``."""
+        for node in nodes:
+            if node.kind in (Kind.BREAK, Kind.CONTINUE):
+                return None
+            if node.kind in _HIDDEN or node.kind in _GROUPS:
+                if node.blocks and (first := self._entry(node.blocks[0].nodes)):
+                    return first
+                continue
+            return self.ids[id(node)]
+        return None
+
+    # -- edges -----------------------------------------------------------------------------------
+
+    def build(self) -> Graph:
+        exits = self._sequence(self.workflow.nodes, [_Pending(START_ID)])
+        self.graph_nodes.append(GraphNode(END_ID, Kind.END, "End"))
+        self._connect(exits, END_ID)
+        self._connect(self.pending_ends, END_ID)
+        if self.reaches_fail:
+            self.graph_nodes.append(GraphNode(FAIL_ID, Kind.END, "Fail"))
+            self._connect(self.pending_fails, FAIL_ID)
+        return Graph(self.workflow, tuple(self.graph_nodes), tuple(self.edges))
+
+    def _connect(self, pending: list[_Pending], target: str) -> None:
+        for p in pending:
+            if p.source == target and not p.back:
+                continue
+            key = (p.source, target, p.label)
+            if key in self.seen_edges:
+                continue
+            self.seen_edges.add(key)
+            self.edges.append(Edge(p.source, target, p.label, p.back, p.error))
+
+    def _sequence(self, nodes: tuple[Node, ...], incoming: list[_Pending]) -> list[_Pending]:
+        for node in nodes:
+            incoming = self._visit(node, incoming)
+        return incoming
+
+    def _visit(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
+        kind = node.kind
+        if kind is Kind.SCOPE:
+            return self._function_scope(node.blocks[0].nodes if node.blocks else (), incoming)
+        if kind is Kind.BREAK:
+            loop = self._innermost_loop()
+            if loop is not None:
+                loop.breaks.extend(incoming)
+            return []
+        if kind is Kind.CONTINUE:
+            loop = self._innermost_loop()
+            if loop is not None:
+                self._connect([_Pending(p.source, p.label, back=True) for p in incoming], loop.loop_id)
+            return []
+        if kind is Kind.TRY:
+            return self._try(node, incoming)
+        node_id = self.ids[id(node)]
+        if kind is Kind.LOOP:
+            return self._loop(node, node_id, incoming)
+        self._connect(incoming, node_id)
+        if node.is_operation:
+            self._record_error_source(node_id)
+        if kind is Kind.RETURN:
+            self._route_return(_Pending(node_id), node.scope)
+            return []
+        if kind is Kind.RAISE:
+            self._route_raise([_Pending(node_id)], start=len(self.frames) - 1)
+            return []
+        if kind is Kind.CONDITION:
+            return self._condition(node, node_id)
+        if kind in CONTAINER_KINDS:
+            return self._container(node, node_id)
+        return [_Pending(node_id)]
+
+    def _container(self, node: Node, node_id: str) -> list[_Pending]:
+        exits: list[_Pending] = []
+        for block in node.blocks:
+            exits.extend(self._function_scope(block.nodes, [_Pending(node_id)]))
+        return exits or [_Pending(node_id)]
+
+    def _function_scope(self, nodes: tuple[Node, ...], incoming: list[_Pending]) -> list[_Pending]:
+        frame = _FunctionFrame()
+        self.frames.append(frame)
+        exits = self._sequence(nodes, incoming)
+        self.frames.pop()
+        return exits + frame.returns
+
+    def _condition(self, node: Node, node_id: str) -> list[_Pending]:
+        exits: list[_Pending] = []
+        for block in node.blocks:
+            exits.extend(self._sequence(block.nodes, [_Pending(node_id, block.label)]))
+        if node.fallthrough is not None:
+            exits.append(_Pending(node_id, node.fallthrough))
+        return exits
+
+    def _loop(self, node: Node, node_id: str, incoming: list[_Pending]) -> list[_Pending]:
+        body = next((b.nodes for b in node.blocks if b.role == "body"), ())
+        orelse = next((b.nodes for b in node.blocks if b.role == "else"), ())
+        again = "repeat" if node.do_while or node.infinite else "next item"
+        frame = _LoopFrame(node_id)
+        self.frames.append(frame)
+        if node.do_while:
+            # The body runs first; the loop node is the test at its end.
+            entry = self._entry(body)
+            self._connect(self._sequence(body, incoming), node_id)
+            if entry:
+                self._connect([_Pending(node_id, again, back=True)], entry)
+        else:
+            self._connect(incoming, node_id)
+            body_exits = self._sequence(body, [_Pending(node_id)])
+            self._connect(
+                [_Pending(p.source, p.label or again, back=True, error=p.error) for p in body_exits],
+                node_id,
+            )
+        self.frames.pop()
+        exits = [] if node.infinite else self._sequence(orelse, [_Pending(node_id, "done")])
+        return exits + frame.breaks
+
+    def _try(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
+        body = next((b for b in node.blocks if b.role == "body"), None)
+        handlers = [b for b in node.blocks if b.role == "handler"]
+        orelse = next((b for b in node.blocks if b.role == "else"), None)
+        final = next((b for b in node.blocks if b.role == "finally"), None)
+        frame = _TryFrame(node, has_finally=final is not None)
+        self.frames.append(frame)
+        exits = self._sequence(body.nodes if body else (), incoming)
+        frame.in_body = False
+        # Plain code in the body can raise too: with no operation to blame, the error edges leave
+        # from whatever led into the try.
+        sources = frame.sources or [p.source for p in incoming]
+        for handler in handlers:
+            errors = [_Pending(s, handler.label or "error", error=True) for s in sources]
+            exits.extend(self._sequence(handler.nodes, errors))
+        if orelse is not None:
+            # The else block runs only when the body did not raise: insert it before the handlers'
+            # exits join.
+            body_only = [p for p in exits if not p.error]
+            exits = [p for p in exits if p.error] + self._sequence(orelse.nodes, body_only)
+        self.frames.pop()
+        if final is None:
+            return exits
+        escaping = [p for group in frame.escapes.values() for p in group]
+        final_exits = self._sequence(final.nodes, exits + escaping)
+        for how in frame.escapes:
+            labelled = [_Pending(p.source, p.label or how) for p in final_exits]
+            if how == "raise":
+                self._route_raise(labelled, start=len(self.frames) - 1)
+            else:
+                for p in labelled:
+                    self._route_return(p, how)
+        return final_exits if exits else []
+
+    # -- routing of exits ------------------------------------------------------------------------
+
+    def _innermost_loop(self) -> _LoopFrame | None:
+        for frame in reversed(self.frames):
+            if isinstance(frame, _FunctionFrame):
+                return None
+            if isinstance(frame, _LoopFrame):
+                return frame
+        return None
+
+    def _record_error_source(self, node_id: str) -> None:
+        for frame in reversed(self.frames):
+            if isinstance(frame, _FunctionFrame):
+                return
+            if isinstance(frame, _TryFrame) and frame.in_body:
+                frame.sources.append(node_id)
+                if frame.node.catch_all:
+                    return
+
+    def _route_return(self, pending: _Pending, scope: str) -> None:
+        for frame in reversed(self.frames):
+            if isinstance(frame, _TryFrame) and frame.has_finally:
+                frame.escapes.setdefault(scope, []).append(pending)
+                return
+            if isinstance(frame, _FunctionFrame) and scope == "function":
+                frame.returns.append(pending)
+                return
+        self.pending_ends.append(pending)
+
+    def _route_raise(self, pending: list[_Pending], start: int) -> None:
+        for index in range(start, -1, -1):
+            frame = self.frames[index]
+            if not isinstance(frame, _TryFrame):
+                continue
+            if frame.in_body:
+                frame.sources.extend(p.source for p in pending)
+                if frame.node.catch_all:
+                    return
+            if frame.has_finally:
+                frame.escapes.setdefault("raise", []).extend(pending)
+                return
+        self.reaches_fail = True
+        self.pending_fails.extend(pending)

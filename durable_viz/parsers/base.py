@@ -1,0 +1,224 @@
+"""What every language parser shares: name patterns, SDK default names, annotation texts,
+pruning of control structures that hold nothing durable, and deep-recursion safety."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from durable_viz.graph import OPERATION_KINDS, Block, Kind, Node
+
+__all__ = [
+    "PARALLEL_BRANCH_DEFAULT",
+    "MAP_ITEM_DEFAULT",
+    "NameValue",
+    "completion_text",
+    "duration_text",
+    "one_line",
+    "prune",
+    "retry_text",
+    "run_deep",
+]
+
+T = TypeVar("T")
+
+PARALLEL_BRANCH_DEFAULT = "parallel-branch-{i}"
+"""The name the SDKs give a parallel branch that has none (``{i}`` is its index)."""
+
+MAP_ITEM_DEFAULT = "map-item-{i}"
+"""The name the SDKs give a map item when no item namer is set."""
+
+RUNTIME = "{}"
+"""How a name pattern marks a part only known at run time."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameValue:
+    """An operation name as far as the source shows it.
+
+    Attributes:
+        name: what the SDK records: a literal, a pattern with ``{}`` for each runtime part, or
+            ``None`` when it records no name.
+        label: the same with the source text of each runtime part kept (``process-{idx}``).
+        dynamic: some part is only known at run time.
+    """
+
+    name: str | None
+    label: str | None
+    dynamic: bool = False
+
+    @staticmethod
+    def literal(text: str) -> NameValue:
+        """A name written out in full."""
+        return NameValue(text, text, False)
+
+    @staticmethod
+    def runtime(expression_text: str) -> NameValue:
+        """A name computed at run time from an expression."""
+        return NameValue(RUNTIME, "{" + one_line(expression_text) + "}", True)
+
+    @staticmethod
+    def join(parts: Iterable[NameValue]) -> NameValue:
+        """Concatenate name parts (string concatenation, f-string pieces)."""
+        names: list[str] = []
+        labels: list[str] = []
+        dynamic = False
+        for part in parts:
+            names.append(part.name or "")
+            labels.append(part.label or "")
+            dynamic = dynamic or part.dynamic
+        return NameValue("".join(names), "".join(labels), dynamic)
+
+
+NONE_NAME = NameValue(None, None, False)
+
+
+def one_line(text: str, limit: int = 0) -> str:
+    """Collapse whitespace to single spaces; cut to ``limit`` characters with an ellipsis."""
+    collapsed = " ".join(text.split())
+    if limit and len(collapsed) > limit:
+        return collapsed[: limit - 1] + "\u2026"
+    return collapsed
+
+
+def duration_text(seconds: float) -> str:
+    """A short duration: ``30s``, ``15m``, ``24h``, ``2d``, ``1h 30m``."""
+    if seconds <= 0:
+        return "0s"
+    whole = int(seconds)
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if whole >= size and whole % size == 0:
+            return f"{whole // size}{unit}"
+    parts: list[str] = []
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):
+        if whole >= size:
+            parts.append(f"{whole // size}{unit}")
+            whole %= size
+    return " ".join(parts) if parts else f"{seconds:g}s"
+
+
+def retry_text(kind: str, attempts: int | None = None) -> str:
+    """``exponential x5``, ``linear``, ``critical``..."""
+    return f"{kind} x{attempts}" if attempts is not None else kind
+
+
+def completion_text(
+    rule: str | None = None,
+    *,
+    min_successful: str | None = None,
+    tolerated_count: str | None = None,
+    tolerated_percentage: str | None = None,
+) -> str:
+    """How a parallel or map decides it is done."""
+    if rule:
+        return rule.replace("_", " ").lower()
+    parts: list[str] = []
+    if min_successful is not None:
+        parts.append(f"min {min_successful} successful")
+    if tolerated_count is not None:
+        parts.append(f"tolerates {tolerated_count} failures")
+    if tolerated_percentage is not None:
+        parts.append(f"tolerates {tolerated_percentage}% failures")
+    return ", ".join(parts) or "custom completion"
+
+
+def _meaningful(nodes: tuple[Node, ...], *, loose: bool) -> bool:
+    """Whether a run of nodes holds something the diagram must show.
+
+    Operations, returns and raises always count; ``break``/``continue`` count when ``loose``
+    (inside a condition, they change how a loop is left).
+    """
+    for node in nodes:
+        if node.kind in OPERATION_KINDS or node.kind in (Kind.RETURN, Kind.RAISE):
+            return True
+        if loose and node.kind in (Kind.BREAK, Kind.CONTINUE):
+            return True
+        if any(_meaningful(block.nodes, loose=loose) for block in node.blocks):
+            return True
+    return False
+
+
+def prune(nodes: Iterable[Node]) -> tuple[Node, ...]:
+    """Drop control structures that hold nothing durable and empty transparent scopes."""
+    kept: list[Node] = []
+    for node in nodes:
+        if node.blocks:
+            node = replace(
+                node,
+                blocks=tuple(replace(b, nodes=prune(b.nodes)) for b in node.blocks),
+            )
+        if node.kind is Kind.CONDITION and not _meaningful(
+            tuple(n for b in node.blocks for n in b.nodes), loose=True
+        ):
+            continue
+        if node.kind in (Kind.LOOP, Kind.TRY) and not _meaningful(
+            tuple(n for b in node.blocks for n in b.nodes), loose=False
+        ):
+            continue
+        if node.kind is Kind.SCOPE:
+            inner = node.blocks[0].nodes if node.blocks else ()
+            if not inner:
+                continue
+            if not any(n.kind is Kind.RETURN and n.scope == "function" for n in _flat(inner)):
+                kept.extend(inner)
+                continue
+        kept.append(node)
+    return tuple(kept)
+
+
+def _flat(nodes: tuple[Node, ...]) -> Iterable[Node]:
+    for node in nodes:
+        yield node
+        if node.kind in OPERATION_KINDS:
+            continue  # a return inside a container's block is that block's own
+        for block in node.blocks:
+            yield from _flat(block.nodes)
+
+
+def block(role: str, nodes: Iterable[Node], label: str | None = None,
+          dynamic: bool = False) -> Block:
+    """Shorthand for a :class:`Block` with pruned nodes."""
+    return Block(role=role, label=label, nodes=prune(nodes), dynamic=dynamic)
+
+
+DEEP_RECURSION_LIMIT = 60_000
+DEEP_STACK_BYTES = 768 * 1024 * 1024
+
+
+def run_deep(function: Callable[[], T]) -> T:
+    """Run ``function``; if it recurses too deeply, run it again on a thread with a large stack.
+
+    Parsers recurse over syntax trees. A pathologically nested input (thousands of levels) must
+    still give a result or a clean error, never a crash.
+    """
+    try:
+        return function()
+    except RecursionError:
+        pass
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(DEEP_RECURSION_LIMIT)
+        try:
+            outcome.append(function())
+        except BaseException as error:  # handed back to the calling thread
+            failure.append(error)
+        finally:
+            sys.setrecursionlimit(previous)
+
+    previous_size = threading.stack_size()
+    threading.stack_size(DEEP_STACK_BYTES)
+    try:
+        worker = threading.Thread(target=target, name="durable-viz-deep")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous_size)
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -1,0 +1,159 @@
+"""The Python parser: libcst for the tree, CPython's ``ast`` for positions and syntax errors.
+
+Handlers are functions decorated with ``@durable_execution`` (imported under any name, through
+the module, bare or called with arguments). See ``shared/SDK-API.md`` for the API it knows.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import ClassVar
+
+import libcst as cst
+
+from durable_viz.errors import DurableVizError, SourceSyntaxError
+from durable_viz.graph import Diagnostic, ParseResult, Severity
+from durable_viz.parsers.base import run_deep
+from durable_viz.parsers.python.analyzer import Analyzer
+from durable_viz.parsers.python.module import SDK_ROOT, ModuleInfo
+from durable_viz.parsers.python.positions import Positions
+
+__all__ = ["PythonParser"]
+
+MAX_MODULES = 32
+"""How many other modules of the project one parse may read to follow helpers."""
+
+MAX_PARENT_FOLDERS = 4
+"""How far up from a module's folder an absolute import is looked for."""
+
+# CPython refuses these before libcst would overflow its native stack on them.
+_NESTING_ERRORS = ("too many nested", "too many levels of indentation", "too complex")
+
+
+def _syntax_error(error: SyntaxError, display: str) -> SourceSyntaxError:
+    message = error.msg or "invalid syntax"
+    column = error.offset if error.offset and error.offset > 0 else 1
+    return SourceSyntaxError(f"syntax error: {message}", path=display, line=error.lineno or 1,
+                             column=column)
+
+
+def parse_module(source: str, path: Path, display: str, *, is_main: bool) -> ModuleInfo:
+    """Parse Python source into a :class:`ModuleInfo` (raises on syntax errors)."""
+    tree: ast.Module | None
+    try:
+        tree = ast.parse(source, filename=display)
+    except SyntaxError as error:
+        if any(text in (error.msg or "") for text in _NESTING_ERRORS):
+            raise _syntax_error(error, display) from None
+        # Perhaps syntax newer than this Python: libcst may still read it.
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            raise _syntax_error(error, display) from None
+        tree = None
+    except ValueError as error:  # NUL bytes on Python < 3.12
+        raise SourceSyntaxError(f"cannot be parsed: {error}", path=display, line=1,
+                                column=1) from None
+    else:
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError as error:
+            raise SourceSyntaxError(f"syntax error: {error.message}", path=display,
+                                    line=error.raw_line, column=error.raw_column + 1) from None
+    return ModuleInfo(path, display, source, module, Positions(module, tree, source),
+                      is_main=is_main)
+
+
+class PythonParser:
+    """Reads Python handler files."""
+
+    language: ClassVar[str] = "python"
+
+    def __init__(self) -> None:
+        self._modules: dict[Path, ModuleInfo | None] = {}
+        self._main: ModuleInfo | None = None
+        self._diagnostics: list[Diagnostic] = []
+
+    def parse(self, source: str, *, path: Path, root: Path | None = None,
+              display: str | None = None) -> ParseResult:
+        """Every ``@durable_execution`` handler of a module, as workflows."""
+        return run_deep(lambda: self._parse(source, path, display or str(path)))
+
+    def _parse(self, source: str, path: Path, display: str) -> ParseResult:
+        self._modules = {}
+        self._diagnostics = []
+        try:
+            main = parse_module(source, path, display, is_main=True)
+        except RecursionError:
+            raise SourceSyntaxError("nesting too deep to analyse", path=display, line=1,
+                                    column=1) from None
+        self._main = main
+        self._modules[_key(path)] = main
+        analyzer = Analyzer(self.load_module)
+        workflows = tuple(analyzer.workflow(handler) for handler in main.handlers)
+        diagnostics = sorted(
+            [*self._diagnostics, *analyzer.diagnostics],
+            key=lambda d: (d.file or "", d.line, d.column, d.code),
+        )
+        return ParseResult(language=self.language, workflows=workflows,
+                           diagnostics=tuple(diagnostics))
+
+    def load_module(self, importer: ModuleInfo, dotted: str) -> ModuleInfo | None:
+        """Another module of the project, named as ``importer`` imports it (None if unseen)."""
+        bare = dotted.lstrip(".")
+        if bare.split(".")[0] == SDK_ROOT:
+            return None
+        dots = len(dotted) - len(bare)
+        parts = bare.split(".") if bare else []
+        if dots:
+            base = importer.folder
+            for _ in range(dots - 1):
+                base = base.parent
+            bases = [base]
+        else:
+            bases = [importer.folder, *list(importer.folder.parents)[:MAX_PARENT_FOLDERS]]
+        for base in bases:
+            for candidate in (base.joinpath(*parts).with_suffix(".py") if parts else None,
+                              base.joinpath(*parts, "__init__.py")):
+                if candidate is not None and candidate.is_file():
+                    return self._read(candidate)
+        return None
+
+    def _read(self, path: Path) -> ModuleInfo | None:
+        key = _key(path)
+        if key in self._modules:
+            return self._modules[key]
+        if len(self._modules) >= MAX_MODULES:
+            return None
+        from durable_viz.api import read_source
+
+        main = self._main
+        assert main is not None
+        display = _display(path, main)
+        self._modules[key] = None  # a module importing itself back is read once
+        try:
+            module = parse_module(read_source(path, display), path, display, is_main=False)
+        except DurableVizError as error:
+            self._diagnostics.append(Diagnostic(
+                severity=Severity.WARNING, code="DV107",
+                message=f"helper module not read: {error.message}",
+                line=error.line or 1, column=error.column or 1, file=display,
+            ))
+            return None
+        self._modules[key] = module
+        return module
+
+
+def _key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _display(path: Path, main: ModuleInfo) -> str:
+    """How to name another module: relative to the main file, as the user named that one."""
+    relative = os.path.relpath(_key(path), _key(main.path).parent)
+    return (Path(main.display).parent / relative).as_posix()

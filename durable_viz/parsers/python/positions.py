@@ -1,0 +1,205 @@
+"""Source positions for the libcst nodes the analysis reports, without a full position pass.
+
+libcst's ``PositionProvider`` re-generates the code of the whole module while it tracks positions,
+which costs two to three times the parse. CPython's ``ast`` gives positions for free and its
+statement and expression nodes correspond one to one with libcst's for the kinds we report (calls,
+compound statements, returns, raises, functions, conditional expressions, comprehensions). Both
+trees list those nodes in the same pre-order, so pairing them in order gives every libcst node its
+position. Each pair is checked (a call's callee name, a function's name); if any check fails, the
+slow and exact ``PositionProvider`` is used instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterator
+
+import libcst as cst
+
+__all__ = ["Positions", "iter_preorder"]
+
+Position = tuple[int, int]
+
+_SKIPPED_FIELDS = frozenset(
+    {"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer",
+     "trailing_whitespace", "newline", "comma", "semicolon", "lbrace", "rbrace", "lbracket",
+     "rbracket", "asynchronous", "operator", "equal", "colon", "dot", "star", "posonly_ind",
+     "default_comma", "whitespace", "quote", "prefix", "start", "end"}
+)
+
+_child_fields: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _fields_of(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes, in source order.
+
+    libcst visits children in source order; the string constants of a node type's
+    ``_visit_and_replace_children`` name its fields in that order.
+    """
+    fields = _child_fields.get(node_type)
+    if fields is None:
+        names = {f.name for f in dataclasses.fields(node_type)}
+        visit = node_type._visit_and_replace_children
+        ordered = [c for c in visit.__code__.co_consts if isinstance(c, str) and c in names]
+        if not ordered:
+            ordered = [f.name for f in dataclasses.fields(node_type)]
+        fields = tuple(
+            f for f in dict.fromkeys(ordered)
+            if f not in _SKIPPED_FIELDS and not f.startswith("whitespace")
+        )
+        _child_fields[node_type] = fields
+    return fields
+
+
+def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The child nodes of ``node`` that may hold code, in source order."""
+    for name in _fields_of(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def iter_preorder(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under ``root`` (inclusive) in source pre-order, without recursion."""
+    stack = [root]
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        node = pop()
+        yield node
+        push(reversed(tuple(iter_children(node))))
+
+
+# libcst node types paired with the ast node types they correspond to.
+_CATEGORIES: dict[type[cst.CSTNode], str] = {
+    cst.Call: "call",
+    cst.If: "if",
+    cst.For: "for",
+    cst.While: "while",
+    cst.Try: "try",
+    cst.TryStar: "try",
+    cst.Match: "match",
+    cst.Return: "return",
+    cst.Raise: "raise",
+    cst.FunctionDef: "def",
+    cst.IfExp: "ifexp",
+    cst.ListComp: "comp",
+    cst.SetComp: "comp",
+    cst.DictComp: "comp",
+    cst.GeneratorExp: "comp",
+    cst.Lambda: "lambda",
+    cst.With: "with",
+}
+
+_AST_CATEGORIES: dict[type[ast.AST], str] = {
+    ast.Call: "call",
+    ast.If: "if",
+    ast.For: "for",
+    ast.AsyncFor: "for",
+    ast.While: "while",
+    ast.Try: "try",
+    ast.Match: "match",
+    ast.Return: "return",
+    ast.Raise: "raise",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def",
+    ast.IfExp: "ifexp",
+    ast.ListComp: "comp",
+    ast.SetComp: "comp",
+    ast.DictComp: "comp",
+    ast.GeneratorExp: "comp",
+    ast.Lambda: "lambda",
+    ast.With: "with",
+    ast.AsyncWith: "with",
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _AST_CATEGORIES[ast.TryStar] = "try"
+
+
+def _callee(node: cst.Call) -> str | None:
+    func = node.func
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+def _ast_callee(node: ast.Call) -> str | None:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+class Positions:
+    """1-based (line, column) of the reported libcst nodes of one module."""
+
+    def __init__(self, module: cst.Module, tree: ast.Module | None, source: str) -> None:
+        self._positions: dict[int, Position] = {}
+        self._lines = source.splitlines()
+        if tree is None or not self._pair(module, tree):
+            self._exact(module)
+
+    def get(self, node: cst.CSTNode) -> Position:
+        """The position of ``node``; (1, 1) for a node the analysis never reports."""
+        return self._positions.get(id(node), (1, 1))
+
+    def line(self, node: cst.CSTNode) -> int:
+        """The 1-based line of ``node``."""
+        return self.get(node)[0]
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        """ast columns count UTF-8 bytes; ours count characters."""
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def _pair(self, module: cst.Module, tree: ast.Module) -> bool:
+        ours: dict[str, list[cst.CSTNode]] = {}
+        for node in iter_preorder(module):
+            category = _CATEGORIES.get(type(node))
+            if category is not None:
+                ours.setdefault(category, []).append(node)
+        theirs: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(tree):
+            category = _AST_CATEGORIES.get(type(node))
+            if category is not None:
+                theirs.setdefault(category, []).append(node)
+        if ours.keys() != theirs.keys():
+            return False
+        for category, nodes in ours.items():
+            partners = sorted(
+                theirs[category],
+                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),  # type: ignore[attr-defined]
+                               -(n.end_col_offset or 0)),  # type: ignore[attr-defined]
+            )
+            if len(partners) != len(nodes):
+                return False
+            for node, partner in zip(nodes, partners):
+                if category == "call":
+                    if _callee(node) != _ast_callee(partner):  # type: ignore[arg-type]
+                        return False
+                elif category == "def" and (
+                    node.name.value != partner.name  # type: ignore[attr-defined]
+                ):
+                    return False
+                line = partner.lineno  # type: ignore[attr-defined]
+                self._positions[id(node)] = (line, self._column(line, partner.col_offset))  # type: ignore[attr-defined]
+        return True
+
+    def _exact(self, module: cst.Module) -> None:
+        wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(cst.metadata.PositionProvider)
+        for node, code_range in positions.items():
+            if type(node) in _CATEGORIES:
+                start = code_range.start
+                self._positions[id(node)] = (start.line, start.column + 1)

@@ -1,0 +1,132 @@
+"""The JSON renderer: the versioned, machine-readable contract.
+
+The document is described by ``durable_viz/schema/workflow-graph.v1.json``; every field written here
+is declared there. Output is byte-deterministic: keys are sorted, nodes keep the edge builder's
+pre-order and edges its construction order, and nothing depends on memory addresses or the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from durable_viz.edges import Edge, GraphNode
+from durable_viz.graph import Diagnostic, Kind
+from durable_viz.render import Document, WorkflowView
+
+__all__ = ["SCHEMA_VERSION", "render", "to_dict"]
+
+SCHEMA_VERSION = 1
+"""Bumped when a field is renamed or removed; adding a field keeps it."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+JsonObject = dict[str, Any]
+
+
+def render(document: Document) -> str:
+    """Render a document as the JSON contract, ending with a newline.
+
+    Args:
+        document: the files and workflows of one run.
+
+    Returns:
+        Pretty-printed JSON with sorted keys; the same document always gives the same bytes.
+    """
+    text = json.dumps(to_dict(document), sort_keys=True, indent=2, ensure_ascii=False)
+    # A name resolved from an escape such as "\ud800" holds a lone surrogate, which no encoder
+    # can write; JSON's own \u escape keeps the value and the output stays valid UTF-8.
+    text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text + "\n"
+
+
+def to_dict(document: Document) -> JsonObject:
+    """The JSON document as plain Python data (what :func:`render` serialises).
+
+    Args:
+        document: the files and workflows of one run.
+
+    Returns:
+        A dict of dicts, lists, strings, numbers, booleans and ``None``.
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "file": document.path,
+        "language": document.language,
+        "direction": document.direction,
+        "workflows": [_workflow(view) for view in document.views],
+        "diagnostics": [_diagnostic(d) for d in document.diagnostics],
+    }
+
+
+def _workflow(view: WorkflowView) -> JsonObject:
+    return {
+        "name": view.workflow.name,
+        "title": view.title,
+        "file": view.file.path,
+        "language": view.file.language,
+        "line": view.workflow.line,
+        "nodes": [_node(node) for node in view.graph.nodes],
+        "edges": [_edge(edge) for edge in view.graph.edges],
+    }
+
+
+def _node(graph_node: GraphNode) -> JsonObject:
+    data: JsonObject = {
+        "id": graph_node.id,
+        "kind": graph_node.kind.value,
+        "label": graph_node.label,
+        "parent": graph_node.parent,
+    }
+    if graph_node.parent is not None:
+        data["block"] = graph_node.block
+        data["block_index"] = graph_node.block_index
+    node = graph_node.node
+    if node is None:
+        return data
+    data["line"] = node.line
+    data["column"] = node.column
+    if node.is_operation:
+        data["name"] = node.name
+        data["dynamic"] = node.dynamic
+    if node.config:
+        data["config"] = {str(key): str(value) for key, value in node.config.items()}
+    if node.annotations:
+        data["annotations"] = list(node.annotations)
+    if node.target:
+        data["target"] = node.target
+    if node.via is not None:
+        data["via"] = {"name": node.via.name, "line": node.via.line}
+    if node.kind is Kind.LOOP:
+        if node.infinite:
+            data["infinite"] = True
+        if node.do_while:
+            data["do_while"] = True
+    if node.kind is Kind.TRY and node.catch_all:
+        data["catch_all"] = True
+    if node.kind is Kind.RETURN and node.scope == "function":
+        data["scope"] = "function"
+    return data
+
+
+def _edge(edge: Edge) -> JsonObject:
+    data: JsonObject = {"from": edge.source, "to": edge.target, "label": edge.label}
+    if edge.back:
+        data["back"] = True
+    if edge.error:
+        data["error"] = True
+    return data
+
+
+def _diagnostic(diagnostic: Diagnostic) -> JsonObject:
+    data: JsonObject = {
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+    }
+    if diagnostic.file is not None:
+        data["file"] = diagnostic.file
+    return data
