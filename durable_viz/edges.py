@@ -155,7 +155,10 @@ class _Builder:
         if self.reaches_fail:
             self.graph_nodes.append(GraphNode(FAIL_ID, Kind.END, "Fail"))
             self._connect(self.pending_fails, FAIL_ID)
-        return Graph(self.workflow, tuple(self.graph_nodes), tuple(self.edges))
+        plain = {(e.source, e.target) for e in self.edges if e.label is None}
+        edges = tuple(e for e in self.edges
+                      if not (e.label == "return" and (e.source, e.target) in plain))
+        return Graph(self.workflow, tuple(self.graph_nodes), edges)
 
     def _connect(self, pending: list[_Pending], target: str) -> None:
         for p in pending:
@@ -276,7 +279,8 @@ class _Builder:
         escaping = [p for group in frame.escapes.values() for p in group]
         final_exits = self._sequence(final.nodes, exits + escaping)
         for how in frame.escapes:
-            labelled = [_Pending(p.source, p.label or how) for p in final_exits]
+            text = "raise" if how == "raise" else "return"
+            labelled = [_Pending(p.source, p.label or text) for p in final_exits]
             if how == "raise":
                 self._route_raise(labelled, start=len(self.frames) - 1)
             else:

@@ -190,16 +190,16 @@ def test_mermaid_structure(name: str) -> None:
                 assert decode(chart.subgraphs[f"{mid}_g"][0]) == (graph_node.label or "\xa0")
         edges = [(ids[e.source], ids[e.target], e.label or None, e.error) for e in graph.edges]
         assert [e for e in chart.edges if e[0] in ids.values()] == [
-            (s, t, mermaid.escape(label) if label else None, error)
-            for s, t, label, error in edges
+            (s, t, mermaid.escape(label) if label else None, error) for s, t, label, error in edges
         ]
     assert set(chart.nodes) == expected_nodes
     assert not set(chart.subgraphs) & set(chart.nodes)
     for source, target, _, _ in chart.edges:
         assert source in chart.nodes and target in chart.nodes
     assert set(chart.classes) == set(chart.class_defs)
-    kind_classes = [c for name_, ids_ in chart.classes.items() if name_ not in ("dynamic", "try")
-                    for c in ids_]
+    kind_classes = [
+        c for name_, ids_ in chart.classes.items() if name_ not in ("dynamic", "try") for c in ids_
+    ]
     assert Counter(kind_classes) == Counter(expected_nodes)
     for quoted in chart.quoted:
         assert _SAFE_TEXT.fullmatch(quoted), quoted
@@ -208,8 +208,20 @@ def test_mermaid_structure(name: str) -> None:
 def test_mermaid_shapes_and_colours() -> None:
     chart = Chart(mermaid.render(CASES["sequence"]()))
     shapes = {mid: shape for mid, (shape, _, _) in chart.nodes.items()}
-    assert shapes == {"start": "([", "n1": "[", "n2": "[/", "n3": "((", "n4": "((", "n5": "((",
-                      "n6": "[[", "n7": "[", "n8": "[[", "n9": "[", "n10": "([", "end_": "(["}
+    assert shapes == {
+        "start": "([",
+        "n1": "[",
+        "n2": "[/",
+        "n3": "((",
+        "n4": "((",
+        "n5": "((",
+        "n6": "[[",
+        "n7": "[",
+        "n8": "[[",
+        "n9": "[",
+        "n10": "([",
+        "end_": "([",
+    }
     assert chart.class_defs["step"] == "fill:#4a8c72,stroke:#3d7360,color:#e0efe8"
     assert chart.class_defs["invoke"] == "fill:#b8873a,stroke:#967032,color:#f5edd8"
     assert chart.classes["dynamic"] == ["n7"]
@@ -302,8 +314,11 @@ def test_json_valid_and_deterministic(name: str) -> None:
                 block = parent.node.blocks[node["block_index"]]
                 assert node["block"] == (block.label or block.role)
         for edge, item in zip(graph.edges, workflow["edges"], strict=True):
-            assert (item["from"], item["to"], item["label"]) == (edge.source, edge.target,
-                                                                 edge.label)
+            assert (item["from"], item["to"], item["label"]) == (
+                edge.source,
+                edge.target,
+                edge.label,
+            )
             assert item["from"] in nodes and item["to"] in nodes
     assert len(data["diagnostics"]) == len(document.diagnostics)
 
@@ -316,12 +331,27 @@ def test_json_fields() -> None:
     assert nodes["n2"]["target"] == "payments-fn" and nodes["n2"]["config"] == {"timeout": "30s"}
     assert nodes["n2"]["annotations"] == ["timeout 30s"]
     assert nodes["n3"]["name"] is None and nodes["n3"]["dynamic"] is False
-    assert nodes["n7"] == {"id": "n7", "kind": "step", "label": "write-{id}", "name": "write-{id}",
-                           "dynamic": True, "line": 10, "column": 5, "parent": "n6",
-                           "block": "body", "block_index": 0}
+    assert nodes["n7"] == {
+        "id": "n7",
+        "kind": "step",
+        "label": "write-{id}",
+        "name": "write-{id}",
+        "dynamic": True,
+        "line": 10,
+        "column": 5,
+        "parent": "n6",
+        "block": "body",
+        "block_index": 0,
+    }
     assert nodes["n8"]["via"] == {"name": "ship_helper", "line": 40}
-    assert nodes["n10"] == {"id": "n10", "kind": "return", "label": "return", "line": 14,
-                            "column": 5, "parent": None}
+    assert nodes["n10"] == {
+        "id": "n10",
+        "kind": "return",
+        "label": "return",
+        "line": 14,
+        "column": 5,
+        "parent": None,
+    }
     loops = json.loads(json_graph.render(CASES["loops"]()))["workflows"][0]
     flags = {n["id"]: (n.get("infinite"), n.get("do_while")) for n in loops["nodes"]}
     assert flags["n1"] == (None, None) and flags["n3"] == (True, None)
@@ -330,8 +360,9 @@ def test_json_fields() -> None:
     errors = json.loads(json_graph.render(CASES["errors"]()))
     tries = [n for n in errors["workflows"][0]["nodes"] if n["kind"] == "try"]
     assert [t.get("catch_all") for t in tries] == [None, True]
-    assert errors["diagnostics"] == [{"severity": "warning", "code": "DV101",
-                                      "message": "cannot read x", "line": 3, "column": 9}]
+    assert errors["diagnostics"] == [
+        {"severity": "warning", "code": "DV101", "message": "cannot read x", "line": 3, "column": 9}
+    ]
     mapped = json.loads(json_graph.render(CASES["containers"]()))["workflows"][0]["nodes"]
     assert [n.get("scope") for n in mapped if n["kind"] == "return"] == ["function"]
 
@@ -340,8 +371,10 @@ def test_json_several_files() -> None:
     data = json.loads(json_graph.render(CASES["several"]()))
     assert data["language"] is None and data["file"] == "src"
     assert [(w["name"], w["file"], w["language"]) for w in data["workflows"]] == [
-        ("first", "src/a.py", "python"), ("second", "src/a.py", "python"),
-        ("handler", "src/b.ts", "typescript")]
+        ("first", "src/a.py", "python"),
+        ("second", "src/a.py", "python"),
+        ("handler", "src/b.ts", "typescript"),
+    ]
     assert data["diagnostics"][0]["file"] == "a.py"
 
 
@@ -365,8 +398,10 @@ _BROKEN: dict[str, tuple[str, Any]] = {
     "false flag": ("/workflows/0/nodes/1/dynamic", "no"),
     "edge to a bad id": ("/workflows/0/edges/0/to", "node-1"),
     "edge without label": ("/workflows/0/edges/0/label", ...),
-    "bad severity": ("/diagnostics/0", {"severity": "fatal", "code": "X", "message": "",
-                                        "line": 1, "column": 1}),
+    "bad severity": (
+        "/diagnostics/0",
+        {"severity": "fatal", "code": "X", "message": "", "line": 1, "column": 1},
+    ),
     "bad version": ("/schema_version", 2),
     "terminal with line": ("/workflows/0/nodes/0/line", 1),
 }

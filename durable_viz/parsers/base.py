@@ -90,7 +90,8 @@ def duration_text(seconds: float) -> str:
         return "0s"
     whole = int(seconds)
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if whole >= size and whole % size == 0:
+        # A day is easier read as 24h; from two days on, days read better.
+        if whole % size == 0 and whole >= (2 * size if unit == "d" else size):
             return f"{whole // size}{unit}"
     parts: list[str] = []
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):

@@ -65,13 +65,13 @@ class Analyzer:
 
     # -- helpers for building nodes --------------------------------------------------------------
 
-    def node(self, kind: Kind, label: str, at: cst.CSTNode, scope: Scope,
+    def node(self, kind: Kind, label: str, at: cst.CSTNode, where: Scope,
              **fields: object) -> Node:
-        """A node positioned at ``at`` in the scope's module."""
-        line, column = scope.module.positions.get(at)
+        """A node positioned at ``at`` in the module of scope ``where``."""
+        line, column = where.module.positions.get(at)
         return Node(
-            kind=kind, label=label, line=line, column=column, via=scope.via,
-            file=None if scope.module.is_main else scope.module.display,
+            kind=kind, label=label, line=line, column=column, via=where.via,
+            file=None if where.module.is_main else where.module.display,
             **fields,  # type: ignore[arg-type]
         )
 
@@ -390,6 +390,9 @@ class Analyzer:
             isinstance(arg.value, cst.Name) and arg.value.value in scope.contexts
             for arg in call.args
         )
+        if isinstance(func, cst.Name) and func.value in scope.functions and scope.contexts:
+            # A nested function may use the enclosing context without being passed it.
+            return self.inline(scope.functions[func.value], call, scope)
         if passes_context:
             target = self.find_function(func, scope)
             if target is not None:
@@ -443,10 +446,12 @@ class Analyzer:
             self.warn("DV104", f"helpers nested more than {MAX_INLINE_DEPTH} deep; "
                       f"{function.name} is not followed", call, scope)
             return None
-        inner = Scope(function.module, stack=(*scope.stack, key), via=scope.via)
-        if function.module is scope.module:
-            inner.functions.update(scope.functions)
-        return inner
+        if scope.functions.get(function.name) is function:
+            # A function nested in the one being analysed is a closure: it sees its names.
+            inner = scope.child()
+            inner.stack = (*scope.stack, key)
+            return inner
+        return Scope(function.module, stack=(*scope.stack, key), via=scope.via)
 
     def inline(self, function: FunctionInfo, call: cst.Call, scope: Scope) -> list[Node]:
         """The operations of a helper that receives the context, where it is called."""

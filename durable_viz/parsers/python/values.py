@@ -119,6 +119,11 @@ def evaluate_name(expression: cst.BaseExpression, scope: Scope, depth: int = 0) 
         return NameValue.runtime(scope.module.code(expression))
     if isinstance(expression, (cst.Integer, cst.Float)):
         return NameValue.literal(expression.value)
+    if isinstance(expression, cst.IfExp):
+        # One of two names, chosen at run time.
+        choices = [evaluate_name(e, scope, depth + 1) for e in (expression.body, expression.orelse)]
+        labels = " | ".join(c.label or "None" for c in choices)
+        return NameValue("{}", "{" + labels + "}", True)
     if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add):
         return NameValue.join([evaluate_name(expression.left, scope, depth + 1),
                                evaluate_name(expression.right, scope, depth + 1)])
