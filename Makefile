@@ -10,6 +10,7 @@ $(BIN)/durable-viz: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q durable_viz
 	@touch $@
 
 install: $(BIN)/durable-viz

@@ -16,8 +16,24 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused: no handler is that big, and reading one would only be slow."""
 
 _SKIPPED_DIRS = frozenset(
-    {"node_modules", "__pycache__", ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".mypy_cache",
-     ".pytest_cache", "site-packages", "dist", "build", "target", "bin", "obj"}
+    {
+        "node_modules",
+        "__pycache__",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".mypy_cache",
+        ".pytest_cache",
+        "site-packages",
+        "dist",
+        "build",
+        "target",
+        "bin",
+        "obj",
+    }
 )
 
 
@@ -54,14 +70,17 @@ def decode_source(data: bytes, shown: str) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise InputError(
-            f"not valid UTF-8 (byte 0x{data[error.start]:02x})", path=shown, line=line,
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            path=shown,
+            line=line,
             column=column,
         ) from None
     return text
 
 
-def parse_source(source: str, path: Path, *, display: str | None = None,
-                 root: Path | None = None) -> ParseResult:
+def parse_source(
+    source: str, path: Path, *, display: str | None = None, root: Path | None = None
+) -> ParseResult:
     """Parse source text as the language its path's extension names."""
     parser = get_parser(path)
     try:
@@ -123,9 +142,7 @@ def load(
     if not any(f.result.workflows for f in files):
         if len(files) == 1:
             raise NoHandlerError(_no_handler_message(files[0].language), path=files[0].path)
-        raise NoHandlerError(
-            "no durable handler found in any file of this folder", path=target
-        )
+        raise NoHandlerError("no durable handler found in any file of this folder", path=target)
     document = Document(target, tuple(files), direction, title, workflow)
     if workflow is not None and not document.views:
         names = ", ".join(sorted({w.name for f in files for w in f.result.workflows}))
@@ -147,20 +164,28 @@ def _load_folder(folder: Path, target: str) -> list[SourceFile]:
         if source_file.result.workflows:
             files.append(source_file)
     if not candidates:
-        raise NoHandlerError("no source file of a supported language in this folder",
-                             path=target)
+        raise NoHandlerError("no source file of a supported language in this folder", path=target)
     if not files and failures:
         raise failures[0]
-    for error in failures:
+    for failure in failures:
         # One unreadable file does not hide the handlers of the others: it is reported as an
         # error diagnostic of that file.
         diagnostic = Diagnostic(
-            severity=Severity.ERROR, code="DV001", message=error.message,
-            line=error.line or 1, column=error.column or 1, file=error.path,
+            severity=Severity.ERROR,
+            code="DV001",
+            message=failure.message,
+            line=failure.line or 1,
+            column=failure.column or 1,
+            file=failure.path,
         )
-        language = PARSERS[Path(error.path or "").suffix.lower()].split(":")[0].rsplit(".", 1)[-1]
-        files.append(SourceFile(error.path or target, "",
-                                ParseResult(language=language, diagnostics=(diagnostic,))))
+        language = PARSERS[Path(failure.path or "").suffix.lower()].split(":")[0].rsplit(".", 1)[-1]
+        files.append(
+            SourceFile(
+                failure.path or target,
+                "",
+                ParseResult(language=language, diagnostics=(diagnostic,)),
+            )
+        )
     return sorted(files, key=lambda f: f.path)
 
 

@@ -65,8 +65,8 @@ def draw(
     ] = Format.MERMAID,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     direction: Annotated[
-        Direction, typer.Option("--direction", "-d", help="Diagram direction.",
-                                case_sensitive=False)
+        Direction,
+        typer.Option("--direction", "-d", help="Diagram direction.", case_sensitive=False),
     ] = Direction.TD,
     name: Annotated[
         str | None, typer.Option("--name", "-n", help="Show this name as the workflow title.")
@@ -81,8 +81,10 @@ def draw(
         Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
     ] = None,
     version: Annotated[
-        bool | None, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                  help="Show the version and exit.")
+        bool | None,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = None,
 ) -> None:
     """Entry point of the single command; see the module docstring."""
@@ -100,10 +102,10 @@ def draw(
     else:
         _write_atomically(out, text)
     for diagnostic in document.diagnostics:
-        where = ":".join(str(p) for p in (diagnostic.file or path, diagnostic.line,
-                                           diagnostic.column))
-        typer.echo(f"{PROG}: {diagnostic.severity.value}: {where}: {diagnostic.message}",
-                   err=True)
+        where = ":".join(
+            str(p) for p in (diagnostic.file or path, diagnostic.line, diagnostic.column)
+        )
+        typer.echo(f"{PROG}: {diagnostic.severity.value}: {where}: {diagnostic.message}", err=True)
 
 
 def _write_atomically(target: Path, text: str) -> None:

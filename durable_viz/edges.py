@@ -156,8 +156,9 @@ class _Builder:
             self.graph_nodes.append(GraphNode(FAIL_ID, Kind.END, "Fail"))
             self._connect(self.pending_fails, FAIL_ID)
         plain = {(e.source, e.target) for e in self.edges if e.label is None}
-        edges = tuple(e for e in self.edges
-                      if not (e.label == "return" and (e.source, e.target) in plain))
+        edges = tuple(
+            e for e in self.edges if not (e.label == "return" and (e.source, e.target) in plain)
+        )
         return Graph(self.workflow, tuple(self.graph_nodes), edges)
 
     def _connect(self, pending: list[_Pending], target: str) -> None:
@@ -187,7 +188,9 @@ class _Builder:
         if kind is Kind.CONTINUE:
             loop = self._innermost_loop()
             if loop is not None:
-                self._connect([_Pending(p.source, p.label, back=True) for p in incoming], loop.loop_id)
+                self._connect(
+                    [_Pending(p.source, p.label, back=True) for p in incoming], loop.loop_id
+                )
             return []
         if kind is Kind.TRY:
             return self._try(node, incoming)
@@ -246,7 +249,10 @@ class _Builder:
             self._connect(incoming, node_id)
             body_exits = self._sequence(body, [_Pending(node_id)])
             self._connect(
-                [_Pending(p.source, p.label or again, back=True, error=p.error) for p in body_exits],
+                [
+                    _Pending(p.source, p.label or again, back=True, error=p.error)
+                    for p in body_exits
+                ],
                 node_id,
             )
         self.frames.pop()

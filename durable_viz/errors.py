@@ -22,7 +22,11 @@ class DurableVizError(Exception):
     """
 
     def __init__(
-        self, message: str, *, path: str | None = None, line: int | None = None,
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
         column: int | None = None,
     ) -> None:
         super().__init__(message)

@@ -92,7 +92,6 @@ CONTAINER_KINDS = frozenset(
 """Operation kinds whose blocks are sub-workflows (their own function scopes)."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class Via:
     """The helper function a node was inlined from."""

@@ -30,7 +30,9 @@ VALIDATOR = Draft202012Validator(load_schema())
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-_SAFE_TEXT = re.compile(r"(?:[A-Za-z0-9 _.,/()+\-=?!@*]|#\d+;|<br/>)+")
+_SAFE_TEXT = re.compile(r"(?:[A-Za-z0-9 _.,/()+\-=?!@*]|: |#\d+;|<br/>)+")
+# Mermaid's own preprocessing (encodeEntities) drops the last ";" of lines matching these.
+_STRIPPED = (re.compile(r"style.*:\S*#.*;"), re.compile(r"classDef.*:\S*#.*;"))
 _PAIRS = {"([": "])", "[[": "]]", "[/": "\\]", "{{": "}}", "((": "))", "[": "]", "{": "}"}
 _DECLARATION = re.compile(
     r'(\w+)(\(\[|\[\[|\[/|\{\{|\(\(|\[|\{)"([^"]*)"(\]\)|\]\]|\\\]|\}\}|\)\)|\]|\})'
@@ -203,6 +205,8 @@ def test_mermaid_structure(name: str) -> None:
     assert Counter(kind_classes) == Counter(expected_nodes)
     for quoted in chart.quoted:
         assert _SAFE_TEXT.fullmatch(quoted), quoted
+    for row in text.splitlines():
+        assert not any(pattern.search(row) for pattern in _STRIPPED), row
 
 
 def test_mermaid_shapes_and_colours() -> None:
@@ -241,6 +245,7 @@ def test_mermaid_parallel_branches_and_inline_conditions() -> None:
     chart = Chart(mermaid.render(CASES["containers"]()))
     assert chart.subgraphs["n1_b0"] == ("inventory", "n1_g")
     assert "n1_b1" not in chart.subgraphs  # the empty branch draws no box, only n1 --> join
+    assert ("n1", "n5", None, False) in chart.edges
     assert chart.nodes["n4"][2] == chart.nodes["n3"][2] == "n1_b2"
     loops = Chart(mermaid.render(CASES["loops"]()))
     assert not loops.subgraphs

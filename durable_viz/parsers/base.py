@@ -145,7 +145,8 @@ def _meaningful(nodes: tuple[Node, ...], *, loose: bool) -> bool:
 def prune(nodes: Iterable[Node]) -> tuple[Node, ...]:
     """Drop control structures that hold nothing durable and empty transparent scopes."""
     kept: list[Node] = []
-    for node in nodes:
+    for original in nodes:
+        node = original
         if node.blocks:
             node = replace(
                 node,
@@ -179,8 +180,9 @@ def _flat(nodes: tuple[Node, ...]) -> Iterable[Node]:
             yield from _flat(block.nodes)
 
 
-def block(role: str, nodes: Iterable[Node], label: str | None = None,
-          dynamic: bool = False) -> Block:
+def block(
+    role: str, nodes: Iterable[Node], label: str | None = None, dynamic: bool = False
+) -> Block:
     """Shorthand for a :class:`Block` with pruned nodes."""
     return Block(role=role, label=label, nodes=prune(nodes), dynamic=dynamic)
 

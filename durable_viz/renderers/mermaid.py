@@ -29,8 +29,7 @@ from durable_viz.render import Document, WorkflowView
 __all__ = ["CLASS_STYLES", "escape", "node_class", "render"]
 
 _SAFE = frozenset(string.ascii_letters + string.digits + " _.,/()+-=?!@*")
-"""Characters written as they are. ``:`` is left out on purpose: Mermaid strips the last ``;`` of
-any line matching ``style.*:\\S*#.*;`` before parsing, which would break an entity after it."""
+"""Characters written as they are (and ``:`` when a space follows it, see :func:`escape`)."""
 
 _EMPTY = "#160;"
 """A no-break space: Mermaid refuses an empty quoted string."""
@@ -112,10 +111,19 @@ def escape(text: str) -> str:
         text: any text, including quotes, brackets, newlines, HTML and emoji.
 
     Returns:
-        The text with every character outside letters, digits, space and ``_.,/()+-=?!@*``
-        written as ``#<decimal codepoint>;``, which Mermaid shows as that character.
+        The text with every character outside letters, digits, space, ``_.,/()+-=?!@*`` and
+        ``:`` before a space written as ``#<decimal codepoint>;``, which Mermaid shows as that
+        character.
     """
-    return "".join(char if char in _SAFE else f"#{ord(char)};" for char in text)
+    # Before parsing, Mermaid drops the last ";" of any line matching "style.*:\S*#.*;" (and the
+    # same with "classDef"), which would cut an entity short. A ":" followed by a space cannot
+    # start such a match, so "retry: exponential x3" stays readable; any other ":" is escaped.
+    return "".join(
+        char
+        if char in _SAFE or (char == ":" and text[index + 1 : index + 2] == " ")
+        else f"#{ord(char)};"
+        for index, char in enumerate(text)
+    )
 
 
 def node_class(graph_node: GraphNode) -> str:

@@ -35,8 +35,9 @@ _NESTING_ERRORS = ("too many nested", "too many levels of indentation", "too com
 def _syntax_error(error: SyntaxError, display: str) -> SourceSyntaxError:
     message = error.msg or "invalid syntax"
     column = error.offset if error.offset and error.offset > 0 else 1
-    return SourceSyntaxError(f"syntax error: {message}", path=display, line=error.lineno or 1,
-                             column=column)
+    return SourceSyntaxError(
+        f"syntax error: {message}", path=display, line=error.lineno or 1, column=column
+    )
 
 
 def parse_module(source: str, path: Path, display: str, *, is_main: bool) -> ModuleInfo:
@@ -54,16 +55,22 @@ def parse_module(source: str, path: Path, display: str, *, is_main: bool) -> Mod
             raise _syntax_error(error, display) from None
         tree = None
     except ValueError as error:  # NUL bytes on Python < 3.12
-        raise SourceSyntaxError(f"cannot be parsed: {error}", path=display, line=1,
-                                column=1) from None
+        raise SourceSyntaxError(
+            f"cannot be parsed: {error}", path=display, line=1, column=1
+        ) from None
     else:
         try:
             module = cst.parse_module(source)
         except cst.ParserSyntaxError as error:
-            raise SourceSyntaxError(f"syntax error: {error.message}", path=display,
-                                    line=error.raw_line, column=error.raw_column + 1) from None
-    return ModuleInfo(path, display, source, module, Positions(module, tree, source),
-                      is_main=is_main)
+            raise SourceSyntaxError(
+                f"syntax error: {error.message}",
+                path=display,
+                line=error.raw_line,
+                column=error.raw_column + 1,
+            ) from None
+    return ModuleInfo(
+        path, display, source, module, Positions(module, tree, source), is_main=is_main
+    )
 
 
 class PythonParser:
@@ -76,8 +83,9 @@ class PythonParser:
         self._main: ModuleInfo | None = None
         self._diagnostics: list[Diagnostic] = []
 
-    def parse(self, source: str, *, path: Path, root: Path | None = None,
-              display: str | None = None) -> ParseResult:
+    def parse(
+        self, source: str, *, path: Path, root: Path | None = None, display: str | None = None
+    ) -> ParseResult:
         """Every ``@durable_execution`` handler of a module, as workflows."""
         return run_deep(lambda: self._parse(source, path, display or str(path)))
 
@@ -87,8 +95,9 @@ class PythonParser:
         try:
             main = parse_module(source, path, display, is_main=True)
         except RecursionError:
-            raise SourceSyntaxError("nesting too deep to analyse", path=display, line=1,
-                                    column=1) from None
+            raise SourceSyntaxError(
+                "nesting too deep to analyse", path=display, line=1, column=1
+            ) from None
         self._main = main
         self._modules[_key(path)] = main
         analyzer = Analyzer(self.load_module)
@@ -97,8 +106,9 @@ class PythonParser:
             [*self._diagnostics, *analyzer.diagnostics],
             key=lambda d: (d.file or "", d.line, d.column, d.code),
         )
-        return ParseResult(language=self.language, workflows=workflows,
-                           diagnostics=tuple(diagnostics))
+        return ParseResult(
+            language=self.language, workflows=workflows, diagnostics=tuple(diagnostics)
+        )
 
     def load_module(self, importer: ModuleInfo, dotted: str) -> ModuleInfo | None:
         """Another module of the project, named as ``importer`` imports it (None if unseen)."""
@@ -115,8 +125,10 @@ class PythonParser:
         else:
             bases = [importer.folder, *list(importer.folder.parents)[:MAX_PARENT_FOLDERS]]
         for base in bases:
-            for candidate in (base.joinpath(*parts).with_suffix(".py") if parts else None,
-                              base.joinpath(*parts, "__init__.py")):
+            for candidate in (
+                base.joinpath(*parts).with_suffix(".py") if parts else None,
+                base.joinpath(*parts, "__init__.py"),
+            ):
                 if candidate is not None and candidate.is_file():
                     return self._read(candidate)
         return None
@@ -136,11 +148,16 @@ class PythonParser:
         try:
             module = parse_module(read_source(path, display), path, display, is_main=False)
         except DurableVizError as error:
-            self._diagnostics.append(Diagnostic(
-                severity=Severity.WARNING, code="DV107",
-                message=f"helper module not read: {error.message}",
-                line=error.line or 1, column=error.column or 1, file=display,
-            ))
+            self._diagnostics.append(
+                Diagnostic(
+                    severity=Severity.WARNING,
+                    code="DV107",
+                    message=f"helper module not read: {error.message}",
+                    line=error.line or 1,
+                    column=error.column or 1,
+                    file=display,
+                )
+            )
             return None
         self._modules[key] = module
         return module

@@ -28,13 +28,35 @@ MAX_INLINE_DEPTH = 8
 
 LABEL_LIMIT = 80
 
-_LEAVES = (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis,
-           cst.FormattedStringText)
+_LEAVES = (
+    cst.Name,
+    cst.SimpleString,
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.Ellipsis,
+    cst.FormattedStringText,
+)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 _QUIET_CALLEES = frozenset(
-    {"print", "len", "str", "repr", "isinstance", "getattr", "hasattr", "setattr", "id", "type",
-     "vars", "dir", "bool", "cast", "reveal_type"}
+    {
+        "print",
+        "len",
+        "str",
+        "repr",
+        "isinstance",
+        "getattr",
+        "hasattr",
+        "setattr",
+        "id",
+        "type",
+        "vars",
+        "dir",
+        "bool",
+        "cast",
+        "reveal_type",
+    }
 )
 
 ModuleLoader = Callable[[ModuleInfo, str], "ModuleInfo | None"]
@@ -60,17 +82,21 @@ class Analyzer:
         if context is not None:
             scope.contexts.add(context.name.value)
         nodes = self.statements(suite(handler.node.body), scope, "workflow", top=True)
-        return Workflow(name=handler.name, line=handler.line, nodes=prune(nodes),
-                        file=handler.module.display)
+        return Workflow(
+            name=handler.name, line=handler.line, nodes=prune(nodes), file=handler.module.display
+        )
 
     # -- helpers for building nodes --------------------------------------------------------------
 
-    def node(self, kind: Kind, label: str, at: cst.CSTNode, where: Scope,
-             **fields: object) -> Node:
+    def node(self, kind: Kind, label: str, at: cst.CSTNode, where: Scope, **fields: object) -> Node:
         """A node positioned at ``at`` in the module of scope ``where``."""
         line, column = where.module.positions.get(at)
         return Node(
-            kind=kind, label=label, line=line, column=column, via=where.via,
+            kind=kind,
+            label=label,
+            line=line,
+            column=column,
+            via=where.via,
             file=None if where.module.is_main else where.module.display,
             **fields,  # type: ignore[arg-type]
         )
@@ -78,10 +104,16 @@ class Analyzer:
     def warn(self, code: str, message: str, at: cst.CSTNode, scope: Scope) -> None:
         """Record a warning at a node's position."""
         line, column = scope.module.positions.get(at)
-        self.diagnostics.append(Diagnostic(
-            severity=Severity.WARNING, code=code, message=message, line=line, column=column,
-            file=None if scope.module.is_main else scope.module.display,
-        ))
+        self.diagnostics.append(
+            Diagnostic(
+                severity=Severity.WARNING,
+                code=code,
+                message=message,
+                line=line,
+                column=column,
+                file=None if scope.module.is_main else scope.module.display,
+            )
+        )
 
     @staticmethod
     def key(function: FunctionInfo) -> str:
@@ -90,8 +122,9 @@ class Analyzer:
 
     # -- statements ------------------------------------------------------------------------------
 
-    def statements(self, statements: Sequence[cst.CSTNode], scope: Scope, exits: str,
-                   *, top: bool) -> list[Node]:
+    def statements(
+        self, statements: Sequence[cst.CSTNode], scope: Scope, exits: str, *, top: bool
+    ) -> list[Node]:
         """Nodes for a run of statements.
 
         ``exits`` says what a ``return`` ends (``workflow`` or ``function``); at the ``top`` level
@@ -103,8 +136,7 @@ class Analyzer:
             nodes.extend(self.statement(statement, scope, exits, last))
         return nodes
 
-    def statement(self, statement: cst.CSTNode, scope: Scope, exits: str, last: bool
-                  ) -> list[Node]:
+    def statement(self, statement: cst.CSTNode, scope: Scope, exits: str, last: bool) -> list[Node]:
         """Nodes for one statement."""
         if isinstance(statement, cst.SimpleStatementLine):
             nodes: list[Node] = []
@@ -136,8 +168,9 @@ class Analyzer:
             return []
         return []
 
-    def small(self, small: cst.BaseSmallStatement, scope: Scope, exits: str, last: bool
-              ) -> list[Node]:
+    def small(
+        self, small: cst.BaseSmallStatement, scope: Scope, exits: str, last: bool
+    ) -> list[Node]:
         """Nodes for one small statement (an expression, assignment, return, raise...)."""
         if isinstance(small, cst.Expr):
             return self.scan(small.value, scope)
@@ -204,11 +237,18 @@ class Analyzer:
         if isinstance(orelse, cst.If):
             blocks.append(block("outcome", self.condition(orelse, scope, exits), "no"))
         elif isinstance(orelse, cst.Else):
-            blocks.append(block("outcome", self.statements(suite(orelse.body), scope, exits,
-                                                           top=False), "no"))
+            blocks.append(
+                block("outcome", self.statements(suite(orelse.body), scope, exits, top=False), "no")
+            )
         label = scope.module.code(statement.test, LABEL_LIMIT)
-        node = self.node(Kind.CONDITION, label, statement, scope, blocks=tuple(blocks),
-                         fallthrough=None if orelse is not None else "no")
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            statement,
+            scope,
+            blocks=tuple(blocks),
+            fallthrough=None if orelse is not None else "no",
+        )
         return [*before, node]
 
     def for_loop(self, statement: cst.For, scope: Scope, exits: str) -> list[Node]:
@@ -217,8 +257,9 @@ class Analyzer:
         self.forget(statement.target, scope)
         body = self.statements(suite(statement.body), scope, exits, top=False)
         prefix = "async for" if statement.asynchronous is not None else "for"
-        label = (f"{prefix} {scope.module.code(statement.target)} in "
-                 f"{scope.module.code(statement.iter)}")
+        label = (
+            f"{prefix} {scope.module.code(statement.target)} in {scope.module.code(statement.iter)}"
+        )
         return [*before, self.loop(statement, label, body, statement.orelse, scope, exits)]
 
     def while_loop(self, statement: cst.While, scope: Scope, exits: str) -> list[Node]:
@@ -226,27 +267,45 @@ class Analyzer:
         before = self.scan(statement.test, scope)
         body = self.statements(suite(statement.body), scope, exits, top=False)
         test = scope.module.code(statement.test)
-        infinite = test == "True" or (isinstance(statement.test, cst.Integer)
-                                      and statement.test.value not in ("0", "0x0"))
+        infinite = test == "True" or (
+            isinstance(statement.test, cst.Integer) and statement.test.value not in ("0", "0x0")
+        )
         label = one_line(f"while {test}", LABEL_LIMIT)
-        return [*before, self.loop(statement, label, body, statement.orelse, scope, exits,
-                                   infinite=infinite)]
+        return [
+            *before,
+            self.loop(statement, label, body, statement.orelse, scope, exits, infinite=infinite),
+        ]
 
-    def loop(self, statement: cst.CSTNode, label: str, body: list[Node],
-             orelse: cst.Else | None, scope: Scope, exits: str, *, infinite: bool = False
-             ) -> Node:
+    def loop(
+        self,
+        statement: cst.CSTNode,
+        label: str,
+        body: list[Node],
+        orelse: cst.Else | None,
+        scope: Scope,
+        exits: str,
+        *,
+        infinite: bool = False,
+    ) -> Node:
         blocks = [block("body", body)]
         if orelse is not None:
-            blocks.append(block("else", self.statements(suite(orelse.body), scope, exits,
-                                                        top=False), "else"))
-        return self.node(Kind.LOOP, one_line(label, LABEL_LIMIT), statement, scope,
-                         blocks=tuple(blocks), infinite=infinite)
+            blocks.append(
+                block("else", self.statements(suite(orelse.body), scope, exits, top=False), "else")
+            )
+        return self.node(
+            Kind.LOOP,
+            one_line(label, LABEL_LIMIT),
+            statement,
+            scope,
+            blocks=tuple(blocks),
+            infinite=infinite,
+        )
 
-    def try_block(self, statement: cst.Try | cst.TryStar, scope: Scope, exits: str
-                  ) -> list[Node]:
+    def try_block(self, statement: cst.Try | cst.TryStar, scope: Scope, exits: str) -> list[Node]:
         """``try``/``except``/``else``/``finally``."""
-        blocks = [block("body", self.statements(suite(statement.body), scope, exits,
-                                                top=False), "try")]
+        blocks = [
+            block("body", self.statements(suite(statement.body), scope, exits, top=False), "try")
+        ]
         catch_all = False
         for handler in statement.handlers:
             if handler.type is None:
@@ -264,13 +323,24 @@ class Analyzer:
             nodes = self.statements(suite(handler.body), scope, exits, top=False)
             blocks.append(block("handler", nodes, label))
         if statement.orelse is not None:
-            blocks.append(block("else", self.statements(suite(statement.orelse.body), scope,
-                                                        exits, top=False), "else"))
+            blocks.append(
+                block(
+                    "else",
+                    self.statements(suite(statement.orelse.body), scope, exits, top=False),
+                    "else",
+                )
+            )
         if statement.finalbody is not None:
-            blocks.append(block("finally", self.statements(suite(statement.finalbody.body),
-                                                           scope, exits, top=False), "finally"))
-        return [self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks),
-                          catch_all=catch_all)]
+            blocks.append(
+                block(
+                    "finally",
+                    self.statements(suite(statement.finalbody.body), scope, exits, top=False),
+                    "finally",
+                )
+            )
+        return [
+            self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks), catch_all=catch_all)
+        ]
 
     def match(self, statement: cst.Match, scope: Scope, exits: str) -> list[Node]:
         """``match``/``case``: one outcome per case; ``case _`` makes it exhaustive."""
@@ -290,8 +360,14 @@ class Analyzer:
             nodes = self.statements(suite(case.body), scope, exits, top=False)
             blocks.append(block("outcome", nodes, label))
         label = one_line(f"match {scope.module.code(statement.subject)}", LABEL_LIMIT)
-        node = self.node(Kind.CONDITION, label, statement, scope, blocks=tuple(blocks),
-                         fallthrough=None if exhaustive else "no match")
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            statement,
+            scope,
+            blocks=tuple(blocks),
+            fallthrough=None if exhaustive else "no match",
+        )
         return [*before, node]
 
     # -- expressions -----------------------------------------------------------------------------
@@ -311,10 +387,10 @@ class Analyzer:
         if isinstance(expression, _COMPREHENSIONS):
             return self.comprehension(expression, scope)
         if isinstance(expression, cst.NamedExpr):
-            nodes = self.scan(expression.value, scope)
+            found = self.scan(expression.value, scope)
             if isinstance(expression.target, cst.Name):
                 scope.bind(expression.target.value, expression.value, scope)
-            return nodes
+            return found
         nodes: list[Node] = []
         for child in iter_children(expression):
             nodes.extend(self.scan(child, scope))
@@ -328,8 +404,13 @@ class Analyzer:
         if not yes and not no:
             return before
         label = scope.module.code(expression.test, LABEL_LIMIT)
-        node = self.node(Kind.CONDITION, label, expression, scope,
-                         blocks=(block("outcome", yes, "yes"), block("outcome", no, "no")))
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            expression,
+            scope,
+            blocks=(block("outcome", yes, "yes"), block("outcome", no, "no")),
+        )
         return [*before, node]
 
     def boolean(self, expression: cst.BooleanOperation, scope: Scope) -> list[Node]:
@@ -342,12 +423,19 @@ class Analyzer:
         skips_on = "no" if runs_on == "yes" else "yes"
         label = scope.module.code(expression.left, LABEL_LIMIT)
         at = next((n for n in _calls(expression.right)), expression.right)
-        node = self.node(Kind.CONDITION, label, at, scope,
-                         blocks=(block("outcome", right, runs_on),), fallthrough=skips_on)
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            at,
+            scope,
+            blocks=(block("outcome", right, runs_on),),
+            fallthrough=skips_on,
+        )
         return [*before, node]
 
-    def comprehension(self, expression: cst.ListComp | cst.SetComp | cst.DictComp
-                      | cst.GeneratorExp, scope: Scope) -> list[Node]:
+    def comprehension(
+        self, expression: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp, scope: Scope
+    ) -> list[Node]:
         """A comprehension that runs operations is a loop over its items."""
         clauses: list[cst.CompFor] = []
         clause: cst.CompFor | None = expression.for_in
@@ -366,14 +454,28 @@ class Analyzer:
             for test in reversed(clause.ifs):
                 if body:
                     label = scope.module.code(test.test, LABEL_LIMIT)
-                    body = [self.node(Kind.CONDITION, label, expression, scope,
-                                      blocks=(block("outcome", body, "yes"),), fallthrough="no")]
+                    body = [
+                        self.node(
+                            Kind.CONDITION,
+                            label,
+                            expression,
+                            scope,
+                            blocks=(block("outcome", body, "yes"),),
+                            fallthrough="no",
+                        )
+                    ]
         if not body:
             return before
-        label = " ".join(f"for {scope.module.code(c.target)} in {scope.module.code(c.iter)}"
-                         for c in clauses)
-        loop = self.node(Kind.LOOP, one_line(label, LABEL_LIMIT), expression, scope,
-                         blocks=(block("body", body),))
+        label = " ".join(
+            f"for {scope.module.code(c.target)} in {scope.module.code(c.iter)}" for c in clauses
+        )
+        loop = self.node(
+            Kind.LOOP,
+            one_line(label, LABEL_LIMIT),
+            expression,
+            scope,
+            blocks=(block("body", body),),
+        )
         return [*before, loop]
 
     # -- calls -----------------------------------------------------------------------------------
@@ -381,8 +483,11 @@ class Analyzer:
     def call(self, call: cst.Call, scope: Scope) -> list[Node]:
         """A call: a durable operation, a helper to inline, or a plain call to look inside."""
         func = call.func
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value in scope.contexts):
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in scope.contexts
+        ):
             return self.operations.method(func.attr.value, call, scope)
         if scope.module.sdk_name(func) == "with_retry":
             return self.operations.with_retry(call, scope)
@@ -399,8 +504,13 @@ class Analyzer:
                 return self.inline(target, call, scope)
             callee = scope.module.code(func, 60)
             if callee.rsplit(".", 1)[-1] not in _QUIET_CALLEES and "log" not in callee:
-                self.warn("DV106", f"the context is passed to {callee}, whose code durable-viz "
-                          "cannot read; operations it runs are not shown", call, scope)
+                self.warn(
+                    "DV106",
+                    f"the context is passed to {callee}, whose code durable-viz "
+                    "cannot read; operations it runs are not shown",
+                    call,
+                    scope,
+                )
         nodes = self.scan(func, scope)
         for arg in call.args:
             nodes.extend(self.scan(arg.value, scope))
@@ -426,8 +536,14 @@ class Analyzer:
             if found is not None:
                 return found
             if owner in ("self", "cls"):
-                return next((f for key, f in scope.module.functions.items()
-                             if key.endswith(f".{attribute}")), None)
+                return next(
+                    (
+                        f
+                        for key, f in scope.module.functions.items()
+                        if key.endswith(f".{attribute}")
+                    ),
+                    None,
+                )
             imported = scope.module.imports.get(owner)
             if imported is not None:
                 dotted = imported[0] if imported[1] is None else f"{imported[0]}.{imported[1]}"
@@ -439,12 +555,21 @@ class Analyzer:
         """A scope for analysing ``function``'s body, or None when recursion or depth forbid."""
         key = self.key(function)
         if key in scope.stack:
-            self.warn("DV103", f"{function.name} calls itself; the recursive call is drawn once",
-                      call, scope)
+            self.warn(
+                "DV103",
+                f"{function.name} calls itself; the recursive call is drawn once",
+                call,
+                scope,
+            )
             return None
         if len(scope.stack) > MAX_INLINE_DEPTH:
-            self.warn("DV104", f"helpers nested more than {MAX_INLINE_DEPTH} deep; "
-                      f"{function.name} is not followed", call, scope)
+            self.warn(
+                "DV104",
+                f"helpers nested more than {MAX_INLINE_DEPTH} deep; "
+                f"{function.name} is not followed",
+                call,
+                scope,
+            )
             return None
         if scope.functions.get(function.name) is function:
             # A function nested in the one being analysed is a closure: it sees its names.
@@ -466,12 +591,23 @@ class Analyzer:
         inner.via = Via(function.name, line)
         self.bind_arguments(function, call.args, inner, scope)
         nodes = self.statements(suite(function.node.body), inner, "function", top=True)
-        wrapper = Node(kind=Kind.SCOPE, label=function.name, line=line, column=1,
-                       blocks=(Block(role="body", nodes=tuple(nodes)),))
+        wrapper = Node(
+            kind=Kind.SCOPE,
+            label=function.name,
+            line=line,
+            column=1,
+            blocks=(Block(role="body", nodes=tuple(nodes)),),
+        )
         return [*before, wrapper]
 
-    def bind_arguments(self, function: FunctionInfo, args: Sequence[cst.Arg], inner: Scope,
-                       outer: Scope, skip: int | None = None) -> None:
+    def bind_arguments(
+        self,
+        function: FunctionInfo,
+        args: Sequence[cst.Arg],
+        inner: Scope,
+        outer: Scope,
+        skip: int | None = None,
+    ) -> None:
         """Bind a call's arguments to a function's parameters (``skip``: a parameter the call
         does not fill, such as the context of a decorated factory)."""
         params = function.params

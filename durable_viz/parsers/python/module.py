@@ -17,17 +17,39 @@ __all__ = ["SDK_ROOT", "FunctionInfo", "ModuleInfo"]
 SDK_ROOT = "aws_durable_execution_sdk_python"
 
 DECORATORS = frozenset(
-    {"durable_execution", "durable_step", "durable_with_child_context",
-     "durable_wait_for_callback", "durable_parallel_branch"}
+    {
+        "durable_execution",
+        "durable_step",
+        "durable_with_child_context",
+        "durable_wait_for_callback",
+        "durable_parallel_branch",
+    }
 )
 
 SDK_EXPORTS = DECORATORS | {
-    "with_retry", "ParallelBranch", "Duration", "StepConfig", "MapConfig", "ParallelConfig",
-    "InvokeConfig", "ChildConfig", "CallbackConfig", "WaitForCallbackConfig",
-    "WaitForConditionConfig", "WithRetryConfig", "CompletionConfig", "NestingType",
-    "StepSemantics", "RetryPresets", "RetryStrategyConfig", "LinearRetryStrategyConfig",
-    "create_retry_strategy", "create_linear_retry_strategy", "create_wait_strategy",
-    "WaitStrategyConfig", "DurableContext",
+    "with_retry",
+    "ParallelBranch",
+    "Duration",
+    "StepConfig",
+    "MapConfig",
+    "ParallelConfig",
+    "InvokeConfig",
+    "ChildConfig",
+    "CallbackConfig",
+    "WaitForCallbackConfig",
+    "WaitForConditionConfig",
+    "WithRetryConfig",
+    "CompletionConfig",
+    "NestingType",
+    "StepSemantics",
+    "RetryPresets",
+    "RetryStrategyConfig",
+    "LinearRetryStrategyConfig",
+    "create_retry_strategy",
+    "create_linear_retry_strategy",
+    "create_wait_strategy",
+    "WaitStrategyConfig",
+    "DurableContext",
 }
 """SDK names recognised even when their import is not visible (star imports, re-exports)."""
 
@@ -158,8 +180,11 @@ class ModuleInfo:
             for target in small.targets:
                 if isinstance(target.target, cst.Name):
                     self.constants[target.target.value] = small.value
-        elif (isinstance(small, cst.AnnAssign) and small.value is not None
-              and isinstance(small.target, cst.Name)):
+        elif (
+            isinstance(small, cst.AnnAssign)
+            and small.value is not None
+            and isinstance(small.target, cst.Name)
+        ):
             self.constants[small.target.value] = small.value
 
     def _declare_class(self, node: cst.ClassDef) -> None:
@@ -170,8 +195,11 @@ class ModuleInfo:
                         target = small.targets[0].target
                         if isinstance(target, cst.Name):
                             self.members[f"{node.name.value}.{target.value}"] = small.value
-                    elif (isinstance(small, cst.AnnAssign) and small.value is not None
-                          and isinstance(small.target, cst.Name)):
+                    elif (
+                        isinstance(small, cst.AnnAssign)
+                        and small.value is not None
+                        and isinstance(small.target, cst.Name)
+                    ):
                         self.members[f"{node.name.value}.{small.target.value}"] = small.value
             elif isinstance(statement, cst.FunctionDef):
                 info = self._function(statement)

@@ -42,8 +42,16 @@ METHODS: dict[str, tuple[Kind, tuple[str, ...]]] = {
 WITH_RETRY_PARAMS = ("context", "func", "config", "name")
 
 NOT_OPERATIONS = frozenset(
-    {"logger", "lambda_context", "state", "execution_context", "configure_logger",
-     "set_logger", "durable_execution_arn", "get_logger"}
+    {
+        "logger",
+        "lambda_context",
+        "state",
+        "execution_context",
+        "configure_logger",
+        "set_logger",
+        "durable_execution_arn",
+        "get_logger",
+    }
 )
 """DurableContext attributes that are not operations."""
 
@@ -51,13 +59,23 @@ NOT_OPERATIONS = frozenset(
 _NAMED_BY_FUNCTION = frozenset({"step", "run_in_child_context", "map", "wait_for_callback"})
 
 # Where the context sits in the parameters of each kind of function an operation runs.
-_CONTEXT_PARAM = {"durable_with_child_context": 0, "durable_parallel_branch": 0,
-                  "durable_wait_for_callback": 1, "durable_step": None}
+_CONTEXT_PARAM = {
+    "durable_with_child_context": 0,
+    "durable_parallel_branch": 0,
+    "durable_wait_for_callback": 1,
+    "durable_step": None,
+}
 
 _FALLBACK_LABEL = {
-    Kind.STEP: "step", Kind.WAIT: "wait", Kind.INVOKE: "invoke", Kind.PARALLEL: "parallel",
-    Kind.MAP: "map", Kind.CHILD_CONTEXT: "child context", Kind.CREATE_CALLBACK: "callback",
-    Kind.WAIT_FOR_CALLBACK: "wait for callback", Kind.WAIT_FOR_CONDITION: "wait for condition",
+    Kind.STEP: "step",
+    Kind.WAIT: "wait",
+    Kind.INVOKE: "invoke",
+    Kind.PARALLEL: "parallel",
+    Kind.MAP: "map",
+    Kind.CHILD_CONTEXT: "child context",
+    Kind.CREATE_CALLBACK: "callback",
+    Kind.WAIT_FOR_CALLBACK: "wait for callback",
+    Kind.WAIT_FOR_CONDITION: "wait for condition",
     Kind.WITH_RETRY: "with retry",
 }
 
@@ -98,8 +116,13 @@ class Operations:
         spec = METHODS.get(method)
         if spec is None:
             if method not in NOT_OPERATIONS:
-                self.analyzer.warn("DV102", f"{method} is not a DurableContext operation "
-                                   "durable-viz knows; it is not drawn", call, scope)
+                self.analyzer.warn(
+                    "DV102",
+                    f"{method} is not a DurableContext operation "
+                    "durable-viz knows; it is not drawn",
+                    call,
+                    scope,
+                )
             nodes: list[Node] = []
             for arg in call.args:
                 nodes.extend(self.analyzer.scan(arg.value, scope))
@@ -109,13 +132,18 @@ class Operations:
 
     def with_retry(self, call: cst.Call, scope: Scope) -> list[Node]:
         """The free function ``with_retry(context, func, config, name=None)``."""
-        return self.build("with_retry", Kind.WITH_RETRY, bind(call, WITH_RETRY_PARAMS), call,
-                          scope)
+        return self.build("with_retry", Kind.WITH_RETRY, bind(call, WITH_RETRY_PARAMS), call, scope)
 
     # -- building --------------------------------------------------------------------------------
 
-    def build(self, method: str, kind: Kind, args: dict[str, cst.BaseExpression],
-              call: cst.Call, scope: Scope) -> list[Node]:
+    def build(
+        self,
+        method: str,
+        kind: Kind,
+        args: dict[str, cst.BaseExpression],
+        call: cst.Call,
+        scope: Scope,
+    ) -> list[Node]:
         analyzer = self.analyzer
         before: list[Node] = []
         for key in ("inputs", "payload", "duration", "function_name"):
@@ -158,13 +186,28 @@ class Operations:
         label = name.label or self.fallback_label(kind, function, target, config, scope)
         if kind is Kind.INVOKE and name.label and target:
             notes.insert(0, f"calls {target}")
-        node = analyzer.node(kind, label, call, scope, name=name.name, dynamic=name.dynamic,
-                             blocks=blocks, config=config, annotations=tuple(notes),
-                             target=target)
+        node = analyzer.node(
+            kind,
+            label,
+            call,
+            scope,
+            name=name.name,
+            dynamic=name.dynamic,
+            blocks=blocks,
+            config=config,
+            annotations=tuple(notes),
+            target=target,
+        )
         return [*before, node]
 
-    def fallback_label(self, kind: Kind, function: cst.BaseExpression | None,
-                       target: str | None, config: dict[str, str], scope: Scope) -> str:
+    def fallback_label(
+        self,
+        kind: Kind,
+        function: cst.BaseExpression | None,
+        target: str | None,
+        config: dict[str, str],
+        scope: Scope,
+    ) -> str:
         """What to show for an operation the SDK records without a name."""
         if kind is Kind.INVOKE and target:
             return target
@@ -185,8 +228,13 @@ class Operations:
         found = self.analyzer.find_function(callee, scope)
         return found if found is not None and found.decorator is not None else None
 
-    def body(self, function: cst.BaseExpression, scope: Scope, context_index: int,
-             extra: dict[str, tuple[cst.BaseExpression, Scope]] | None = None) -> list[Node]:
+    def body(
+        self,
+        function: cst.BaseExpression,
+        scope: Scope,
+        context_index: int,
+        extra: dict[str, tuple[cst.BaseExpression, Scope]] | None = None,
+    ) -> list[Node]:
         """The operations a function argument runs when the SDK calls it with a context.
 
         ``context_index`` is where the context sits among the function's parameters; ``extra``
@@ -206,33 +254,42 @@ class Operations:
             return analyzer.scan(function.body, inner)
         if isinstance(function, cst.Call):
             func = function.func
-            if isinstance(func, cst.Name) and func.value == "partial" or (
-                    isinstance(func, cst.Attribute) and func.attr.value == "partial"):
+            if (isinstance(func, cst.Name) and func.value == "partial") or (
+                isinstance(func, cst.Attribute) and func.attr.value == "partial"
+            ):
                 if function.args:
                     target = analyzer.find_function(function.args[0].value, scope)
                     if target is not None:
-                        return self.run(target, function, function.args[1:], scope,
-                                        context_index, extra)
+                        return self.run(
+                            target, function, function.args[1:], scope, context_index, extra
+                        )
                 return []
             target = analyzer.find_function(func, scope)
             if target is None:
                 return []
             if target.decorator in _CONTEXT_PARAM:
-                index = _CONTEXT_PARAM[target.decorator]
-                if index is None:
+                position = _CONTEXT_PARAM[target.decorator]
+                if position is None:
                     return []
-                return self.run(target, function, function.args, scope, index, extra,
-                                skip=index)
+                return self.run(
+                    target, function, function.args, scope, position, extra, skip=position
+                )
             return self.factory(target, function, scope, context_index, extra)
         target = analyzer.find_function(function, scope)
         if target is None:
             return []
         return self.run(target, function, (), scope, context_index, extra)
 
-    def run(self, target: FunctionInfo, at: cst.CSTNode, args: Sequence[cst.Arg],
-            scope: Scope, context_index: int,
-            extra: dict[str, tuple[cst.BaseExpression, Scope]] | None = None,
-            skip: int | None = None) -> list[Node]:
+    def run(
+        self,
+        target: FunctionInfo,
+        at: cst.CSTNode,
+        args: Sequence[cst.Arg],
+        scope: Scope,
+        context_index: int,
+        extra: dict[str, tuple[cst.BaseExpression, Scope]] | None = None,
+        skip: int | None = None,
+    ) -> list[Node]:
         """Analyse a function's body with its context parameter and bound arguments."""
         analyzer = self.analyzer
         inner = analyzer.enter(target, at, scope)
@@ -250,8 +307,14 @@ class Operations:
             inner.values[name] = bound
         return analyzer.statements(suite(target.node.body), inner, "function", top=True)
 
-    def factory(self, target: FunctionInfo, call: cst.Call, scope: Scope, context_index: int,
-                extra: dict[str, tuple[cst.BaseExpression, Scope]] | None) -> list[Node]:
+    def factory(
+        self,
+        target: FunctionInfo,
+        call: cst.Call,
+        scope: Scope,
+        context_index: int,
+        extra: dict[str, tuple[cst.BaseExpression, Scope]] | None,
+    ) -> list[Node]:
         """A plain function called to build the real one (``consult("billing")``)."""
         analyzer = self.analyzer
         inner = analyzer.enter(target, call, scope)
@@ -272,19 +335,21 @@ class Operations:
 
     # -- parallel and map ------------------------------------------------------------------------
 
-    def parallel_branches(self, functions: cst.BaseExpression, scope: Scope
-                          ) -> tuple[Block, ...]:
+    def parallel_branches(self, functions: cst.BaseExpression, scope: Scope) -> tuple[Block, ...]:
         """One block per branch, named as the SDK names it."""
         functions, scope = scope.resolve(functions)
         if isinstance(functions, (cst.List, cst.Tuple)):
-            return tuple(self.branch(element.value, index, scope)
-                         for index, element in enumerate(functions.elements))
+            return tuple(
+                self.branch(element.value, index, scope)
+                for index, element in enumerate(functions.elements)
+            )
         if isinstance(functions, (cst.ListComp, cst.GeneratorExp)):
             registry = self.registry(functions.for_in, scope)
             if registry is not None:
                 blocks: list[Block] = []
-                for index, (label, bindings) in enumerate(zip(registry.labels,
-                                                              registry.bindings)):
+                for index, (label, bindings) in enumerate(
+                    zip(registry.labels, registry.bindings, strict=True)
+                ):
                     inner = scope.child()
                     inner.values.update(bindings)
                     branch = self.branch(functions.elt, index, inner)
@@ -297,18 +362,28 @@ class Operations:
             analyzer.forget(functions.for_in.target, inner)
             branch = self.branch(functions.elt, None, inner)
             return (Block(role="branch", label=branch.label, nodes=branch.nodes, dynamic=True),)
-        self.analyzer.warn("DV105", "the branches of this parallel are built at run time; "
-                           "one representative branch is drawn", functions, scope)
+        self.analyzer.warn(
+            "DV105",
+            "the branches of this parallel are built at run time; "
+            "one representative branch is drawn",
+            functions,
+            scope,
+        )
         return (Block(role="branch", label=PARALLEL_BRANCH_DEFAULT, dynamic=True),)
 
     def branch(self, element: cst.BaseExpression, index: int | None, scope: Scope) -> Block:
         """One parallel branch: a callable, ``ParallelBranch(func, name)`` or a decorated
         ``@durable_parallel_branch`` factory call."""
-        default = PARALLEL_BRANCH_DEFAULT.replace("{i}", str(index)) if index is not None \
+        default = (
+            PARALLEL_BRANCH_DEFAULT.replace("{i}", str(index))
+            if index is not None
             else PARALLEL_BRANCH_DEFAULT
+        )
         resolved, resolved_scope = scope.resolve(element)
-        if isinstance(resolved, cst.Call) and resolved_scope.module.sdk_name(
-                resolved.func) == "ParallelBranch":
+        if (
+            isinstance(resolved, cst.Call)
+            and resolved_scope.module.sdk_name(resolved.func) == "ParallelBranch"
+        ):
             args = bind(resolved, ("func", "name"))
             name = evaluate_name(args["name"], resolved_scope) if "name" in args else NONE_NAME
             nodes = self.body(args["func"], resolved_scope, 0) if "func" in args else []
@@ -327,15 +402,22 @@ class Operations:
         nodes = self.body(resolved, resolved_scope, 0)
         return block("branch", nodes, label, dynamic)
 
-    def map_items(self, inputs: cst.BaseExpression | None, func: cst.BaseExpression,
-                  item_namer: cst.BaseExpression | None, scope: Scope) -> tuple[Block, ...]:
+    def map_items(
+        self,
+        inputs: cst.BaseExpression | None,
+        func: cst.BaseExpression,
+        item_namer: cst.BaseExpression | None,
+        scope: Scope,
+    ) -> tuple[Block, ...]:
         """The map's item body: one block per registry entry, or one for every item."""
         resolved_func, func_scope = scope.resolve(func)
         params = _param_names(resolved_func, func_scope, self)
         registry = self.registry_of(inputs, scope) if inputs is not None else None
         if registry is not None and len(params) >= 2:
             blocks: list[Block] = []
-            for index, (label, bindings) in enumerate(zip(registry.labels, registry.bindings)):
+            for index, (label, bindings) in enumerate(
+                zip(registry.labels, registry.bindings, strict=True)
+            ):
                 item = next(iter(bindings.values()))
                 extra = {params[1]: item}
                 if len(params) >= 3:
@@ -347,9 +429,13 @@ class Operations:
         name = self.item_name(item_namer, scope, None, None) or MAP_ITEM_DEFAULT
         return (block("item", self.body(func, scope, 0), name, dynamic=True),)
 
-    def item_name(self, item_namer: cst.BaseExpression | None, scope: Scope,
-                  item: tuple[cst.BaseExpression, Scope] | None, index: int | None
-                  ) -> str | None:
+    def item_name(
+        self,
+        item_namer: cst.BaseExpression | None,
+        scope: Scope,
+        item: tuple[cst.BaseExpression, Scope] | None,
+        index: int | None,
+    ) -> str | None:
         """What ``MapConfig(item_namer=lambda item, i: ...)`` names an item."""
         if item_namer is None:
             return None
@@ -382,61 +468,63 @@ class Operations:
             if isinstance(func, cst.Name) and func.value == "enumerate" and iterable.args:
                 enumerate_it = True
                 iterable, iterable_scope = iterable_scope.resolve(iterable.args[0].value)
-            elif (isinstance(func, cst.Attribute) and func.attr.value in ("items", "keys",
-                                                                           "values")
-                  and not iterable.args):
+            elif (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in ("items", "keys", "values")
+                and not iterable.args
+            ):
                 method = func.attr.value
                 iterable, iterable_scope = iterable_scope.resolve(func.value)
         entries: list[tuple[str, cst.BaseExpression, cst.BaseExpression | None]] = []
         if isinstance(iterable, cst.Dict):
-            for element in iterable.elements:
-                if not isinstance(element, cst.DictElement):
+            for pair in iterable.elements:
+                if not isinstance(pair, cst.DictElement):
                     return None
-                key = evaluate_name(element.key, iterable_scope)
-                entries.append((key.label or "?", element.key, element.value))
+                key_name = evaluate_name(pair.key, iterable_scope)
+                entries.append((key_name.label or "?", pair.key, pair.value))
         elif isinstance(iterable, (cst.List, cst.Tuple, cst.Set)) and method is None:
-            for index, item in enumerate(iterable.elements):
-                if isinstance(item, cst.StarredElement):
+            for position, element in enumerate(iterable.elements):
+                if isinstance(element, cst.StarredElement):
                     return None
-                value = evaluate_name(item.value, iterable_scope)
-                label = value.label if not value.dynamic and value.label else str(index)
-                entries.append((label, item.value, None))
+                shown = evaluate_name(element.value, iterable_scope)
+                label = shown.label if not shown.dynamic and shown.label else str(position)
+                entries.append((label, element.value, None))
         else:
             return None
         labels: list[str] = []
         bindings: list[dict[str, tuple[cst.BaseExpression, Scope]]] = []
-        for index, (label, key, value) in enumerate(entries):
+        for position, (label, key, value) in enumerate(entries):
+            item: cst.BaseExpression
             if method == "values" and value is not None:
-                item: cst.BaseExpression = value
+                item = value
             elif method == "items" and value is not None:
                 item = cst.Tuple([cst.Element(key), cst.Element(value)])
             else:
                 item = key
             if enumerate_it:
-                item = cst.Tuple([cst.Element(cst.Integer(str(index))), cst.Element(item)])
+                item = cst.Tuple([cst.Element(cst.Integer(str(position))), cst.Element(item)])
             labels.append(label)
             bindings.append(_unpack(clause.target, item, iterable_scope))
         return _Registry(tuple(labels), tuple(bindings))
 
 
-def _unpack(target: cst.BaseExpression, value: cst.BaseExpression, scope: Scope
-            ) -> dict[str, tuple[cst.BaseExpression, Scope]]:
+def _unpack(
+    target: cst.BaseExpression, value: cst.BaseExpression, scope: Scope
+) -> dict[str, tuple[cst.BaseExpression, Scope]]:
     """Bind a ``for`` target (a name or a tuple of names) to a value's parts."""
     if isinstance(target, cst.Name):
         return {target.value: (value, scope)}
     if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, cst.Tuple):
         bound: dict[str, tuple[cst.BaseExpression, Scope]] = {}
-        for part, element in zip(target.elements, value.elements):
+        for part, element in zip(target.elements, value.elements, strict=False):
             bound.update(_unpack(part.value, element.value, scope))
         return bound
     return {}
 
 
-def _param_names(function: cst.BaseExpression, scope: Scope, operations: Operations
-                 ) -> list[str]:
+def _param_names(function: cst.BaseExpression, scope: Scope, operations: Operations) -> list[str]:
     if isinstance(function, cst.Lambda):
-        return [p.name.value for p in [*function.params.posonly_params,
-                                       *function.params.params]]
+        return [p.name.value for p in [*function.params.posonly_params, *function.params.params]]
     found = operations.analyzer.find_function(function, scope)
     if found is not None:
         return [p.name.value for p in found.params]

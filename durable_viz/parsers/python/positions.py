@@ -15,17 +15,45 @@ import ast
 import dataclasses
 from collections.abc import Iterator
 
+from typing import Any
+
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 __all__ = ["Positions", "iter_preorder"]
 
 Position = tuple[int, int]
 
 _SKIPPED_FIELDS = frozenset(
-    {"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer",
-     "trailing_whitespace", "newline", "comma", "semicolon", "lbrace", "rbrace", "lbracket",
-     "rbracket", "asynchronous", "operator", "equal", "colon", "dot", "star", "posonly_ind",
-     "default_comma", "whitespace", "quote", "prefix", "start", "end"}
+    {
+        "lpar",
+        "rpar",
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "trailing_whitespace",
+        "newline",
+        "comma",
+        "semicolon",
+        "lbrace",
+        "rbrace",
+        "lbracket",
+        "rbracket",
+        "asynchronous",
+        "operator",
+        "equal",
+        "colon",
+        "dot",
+        "star",
+        "posonly_ind",
+        "default_comma",
+        "whitespace",
+        "quote",
+        "prefix",
+        "start",
+        "end",
+    }
 )
 
 _child_fields: dict[type[cst.CSTNode], tuple[str, ...]] = {}
@@ -45,7 +73,8 @@ def _fields_of(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
         if not ordered:
             ordered = [f.name for f in dataclasses.fields(node_type)]
         fields = tuple(
-            f for f in dict.fromkeys(ordered)
+            f
+            for f in dict.fromkeys(ordered)
             if f not in _SKIPPED_FIELDS and not f.startswith("whitespace")
         )
         _child_fields[node_type] = fields
@@ -169,36 +198,38 @@ class Positions:
             category = _CATEGORIES.get(type(node))
             if category is not None:
                 ours.setdefault(category, []).append(node)
-        theirs: dict[str, list[ast.AST]] = {}
-        for node in ast.walk(tree):
-            category = _AST_CATEGORIES.get(type(node))
+        theirs: dict[str, list[Any]] = {}
+        for partner in ast.walk(tree):
+            category = _AST_CATEGORIES.get(type(partner))
             if category is not None:
-                theirs.setdefault(category, []).append(node)
+                theirs.setdefault(category, []).append(partner)
         if ours.keys() != theirs.keys():
             return False
         for category, nodes in ours.items():
             partners = sorted(
                 theirs[category],
-                key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0),  # type: ignore[attr-defined]
-                               -(n.end_col_offset or 0)),  # type: ignore[attr-defined]
+                key=lambda n: (
+                    n.lineno,
+                    n.col_offset,
+                    -(n.end_lineno or 0),
+                    -(n.end_col_offset or 0),
+                ),
             )
             if len(partners) != len(nodes):
                 return False
-            for node, partner in zip(nodes, partners):
-                if category == "call":
-                    if _callee(node) != _ast_callee(partner):  # type: ignore[arg-type]
+            for node, partner in zip(nodes, partners, strict=True):
+                if isinstance(node, cst.Call):
+                    if _callee(node) != _ast_callee(partner):
                         return False
-                elif category == "def" and (
-                    node.name.value != partner.name  # type: ignore[attr-defined]
-                ):
+                elif isinstance(node, cst.FunctionDef) and node.name.value != partner.name:
                     return False
-                line = partner.lineno  # type: ignore[attr-defined]
-                self._positions[id(node)] = (line, self._column(line, partner.col_offset))  # type: ignore[attr-defined]
+                line = partner.lineno
+                self._positions[id(node)] = (line, self._column(line, partner.col_offset))
         return True
 
     def _exact(self, module: cst.Module) -> None:
         wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(cst.metadata.PositionProvider)
+        positions = wrapper.resolve(PositionProvider)
         for node, code_range in positions.items():
             if type(node) in _CATEGORIES:
                 start = code_range.start

@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from durable_viz.graph import Via
-from durable_viz.parsers.base import NONE_NAME, NameValue, completion_text, duration_text, \
-    retry_text
+from durable_viz.parsers.base import (
+    NONE_NAME,
+    NameValue,
+    completion_text,
+    duration_text,
+    retry_text,
+)
 
 if TYPE_CHECKING:
     from durable_viz.parsers.python.module import FunctionInfo, ModuleInfo
@@ -45,8 +50,14 @@ class Scope:
         """A scope for a function nested here (closures see the enclosing names)."""
         if module is not None and module is not self.module:
             return Scope(module, stack=self.stack, via=self.via)
-        return Scope(self.module, set(self.contexts), dict(self.values), dict(self.functions),
-                     self.stack, self.via)
+        return Scope(
+            self.module,
+            set(self.contexts),
+            dict(self.values),
+            dict(self.functions),
+            self.stack,
+            self.via,
+        )
 
     def bind(self, name: str, value: cst.BaseExpression, scope: Scope) -> None:
         """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
@@ -67,8 +78,9 @@ class Scope:
             return constant, Scope(self.module)
         return None
 
-    def resolve(self, expression: cst.BaseExpression, depth: int = 0
-                ) -> tuple[cst.BaseExpression, Scope]:
+    def resolve(
+        self, expression: cst.BaseExpression, depth: int = 0
+    ) -> tuple[cst.BaseExpression, Scope]:
         """Follow names to the expression they are bound to (as far as the source shows)."""
         scope: Scope = self
         while isinstance(expression, cst.Name) and depth < _MAX_DEPTH:
@@ -125,14 +137,21 @@ def evaluate_name(expression: cst.BaseExpression, scope: Scope, depth: int = 0) 
         labels = " | ".join(c.label or "None" for c in choices)
         return NameValue("{}", "{" + labels + "}", True)
     if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add):
-        return NameValue.join([evaluate_name(expression.left, scope, depth + 1),
-                               evaluate_name(expression.right, scope, depth + 1)])
+        return NameValue.join(
+            [
+                evaluate_name(expression.left, scope, depth + 1),
+                evaluate_name(expression.right, scope, depth + 1),
+            ]
+        )
     if isinstance(expression, cst.Call):
         func = expression.func
         if isinstance(func, cst.Name) and func.value == "str" and len(expression.args) == 1:
             return evaluate_name(expression.args[0].value, scope, depth + 1)
-        if (isinstance(func, cst.Attribute) and func.attr.value == "format"
-                and _string(func.value) is not None):
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "format"
+            and _string(func.value) is not None
+        ):
             return _format_pattern(str(_string(func.value)), expression, scope, depth)
     return NameValue.runtime(scope.module.code(expression))
 
@@ -146,7 +165,7 @@ def _format_pattern(template: str, call: cst.Call, scope: Scope, depth: int) -> 
     rest = template
     while rest:
         start = rest.find("{")
-        if start < 0 or rest[start:start + 2] == "{{":
+        if start < 0 or rest[start : start + 2] == "{{":
             cut = len(rest) if start < 0 else start + 2
             parts.append(NameValue.literal(rest[:cut].replace("{{", "{")))
             rest = rest[cut:]
@@ -156,7 +175,7 @@ def _format_pattern(template: str, call: cst.Call, scope: Scope, depth: int) -> 
             parts.append(NameValue.literal(rest))
             break
         parts.append(NameValue.literal(rest[:start]))
-        field_name = rest[start + 1:end].split(":")[0].split("!")[0]
+        field_name = rest[start + 1 : end].split(":")[0].split("!")[0]
         value: cst.BaseExpression | None
         if field_name == "":
             value = positional[index] if index < len(positional) else None
@@ -165,9 +184,12 @@ def _format_pattern(template: str, call: cst.Call, scope: Scope, depth: int) -> 
             value = positional[int(field_name)] if int(field_name) < len(positional) else None
         else:
             value = keywords.get(field_name)
-        parts.append(evaluate_name(value, scope, depth + 1) if value is not None
-                     else NameValue.runtime(field_name or "?"))
-        rest = rest[end + 1:]
+        parts.append(
+            evaluate_name(value, scope, depth + 1)
+            if value is not None
+            else NameValue.runtime(field_name or "?")
+        )
+        rest = rest[end + 1 :]
     return NameValue.join(parts)
 
 
@@ -183,8 +205,7 @@ def _member(expression: cst.Attribute, scope: Scope) -> tuple[cst.BaseExpression
     return None
 
 
-def evaluate_number(expression: cst.BaseExpression, scope: Scope, depth: int = 0
-                    ) -> float | None:
+def evaluate_number(expression: cst.BaseExpression, scope: Scope, depth: int = 0) -> float | None:
     """A number written out, through constants and simple arithmetic."""
     if depth > _MAX_DEPTH:
         return None
@@ -224,13 +245,16 @@ def read_duration(expression: cst.BaseExpression, scope: Scope) -> str | None:
         return None
     func = expression.func
     if isinstance(func, cst.Attribute) and func.attr.value.startswith("from_"):
-        unit = _UNITS.get(func.attr.value[len("from_"):])
+        unit = _UNITS.get(func.attr.value[len("from_") :])
         if unit is None or not expression.args:
             return None
         amount = evaluate_number(expression.args[0].value, scope)
         return duration_text(amount * unit) if amount is not None else None
-    name = func.value if isinstance(func, cst.Name) else (
-        func.attr.value if isinstance(func, cst.Attribute) else None)
+    name = (
+        func.value
+        if isinstance(func, cst.Name)
+        else (func.attr.value if isinstance(func, cst.Attribute) else None)
+    )
     if name in ("Duration", "timedelta"):
         total = 0.0
         for arg in expression.args:
@@ -245,9 +269,15 @@ def read_duration(expression: cst.BaseExpression, scope: Scope) -> str | None:
     return None
 
 
-_PRESETS = {"none": "no retry", "default": "default", "transient": "transient",
-            "resource_availability": "resource availability", "critical": "critical",
-            "linear": "linear", "fixed": "fixed delay"}
+_PRESETS = {
+    "none": "no retry",
+    "default": "default",
+    "transient": "transient",
+    "resource_availability": "resource availability",
+    "critical": "critical",
+    "linear": "linear",
+    "fixed": "fixed delay",
+}
 
 
 def _keywords(call: cst.Call) -> dict[str, cst.BaseExpression]:
@@ -268,8 +298,11 @@ def _retry(expression: cst.BaseExpression, scope: Scope) -> str:
     if isinstance(expression, cst.Call):
         name = _call_name(expression)
         func = expression.func
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                and func.value.value == "RetryPresets"):
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "RetryPresets"
+        ):
             return _PRESETS.get(func.attr.value, func.attr.value.replace("_", " "))
         if name in ("create_retry_strategy", "create_linear_retry_strategy"):
             kind = "linear" if name == "create_linear_retry_strategy" else "exponential"
@@ -338,8 +371,9 @@ _POSITIONAL_CONFIG = {
 }
 
 
-def read_config(expression: cst.BaseExpression, scope: Scope
-                ) -> tuple[dict[str, str], list[str], cst.BaseExpression | None]:
+def read_config(
+    expression: cst.BaseExpression, scope: Scope
+) -> tuple[dict[str, str], list[str], cst.BaseExpression | None]:
     """A config object's settings, the annotations to show for them, and its item namer.
 
     Returns:
@@ -374,8 +408,9 @@ def read_config(expression: cst.BaseExpression, scope: Scope
             notes.append(config["completion"])
         elif key == "max_concurrency":
             found = evaluate_number(value, scope)
-            config["max_concurrency"] = f"{found:g}" if found is not None else \
-                scope.module.code(value)
+            config["max_concurrency"] = (
+                f"{found:g}" if found is not None else scope.module.code(value)
+            )
             notes.append(f"max {config['max_concurrency']} at once")
         elif key == "nesting_type":
             text = scope.module.code(value).rsplit(".", 1)[-1].lower()
