@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections.abc import Iterator
-
 from typing import Any
 
 import libcst as cst
