@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -110,6 +109,8 @@ def draw(
 
 def _write_atomically(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` so that a failure never leaves a partial file behind."""
+    import tempfile
+
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise DurableVizError("folder does not exist", path=str(directory))

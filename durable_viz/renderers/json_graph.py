@@ -32,13 +32,49 @@ def render(document: Document) -> str:
         document: the files and workflows of one run.
 
     Returns:
-        Pretty-printed JSON with sorted keys; the same document always gives the same bytes.
+        JSON with sorted keys, one node, edge or diagnostic per line; the same document always
+        gives the same bytes.
     """
-    text = json.dumps(to_dict(document), sort_keys=True, indent=2, ensure_ascii=False)
+    text = "".join(_layout(to_dict(document), "")) + "\n"
     # A name resolved from an escape such as "\ud800" holds a lone surrogate, which no encoder
     # can write; JSON's own \u escape keeps the value and the output stays valid UTF-8.
-    text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-    return text + "\n"
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _is_record(value: object) -> bool:
+    """A dict holding no list of dicts: written on one line."""
+    return isinstance(value, dict) and not any(
+        isinstance(v, list) and any(isinstance(i, dict) for i in v) for v in value.values()
+    )
+
+
+def _layout(value: object, indent: str) -> list[str]:
+    """Pretty layout down to records, which the C encoder writes compactly on one line each.
+
+    ``json.dumps(indent=...)`` falls back to the pure-Python encoder, several times slower on
+    large workflows; this keeps the output readable and diff-friendly at the C encoder's speed.
+    """
+    if _is_record(value) or not isinstance(value, (dict, list)):
+        return [json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))]
+    inner = indent + "  "
+    if isinstance(value, list):
+        if not value:
+            return ["[]"]
+        parts = ["[\n"]
+        for position, item in enumerate(value):
+            parts.append(inner)
+            parts.extend(_layout(item, inner))
+            parts.append(",\n" if position < len(value) - 1 else "\n")
+        parts.append(indent + "]")
+        return parts
+    parts = ["{\n"]
+    keys = sorted(value)
+    for position, key in enumerate(keys):
+        parts.append(f"{inner}{json.dumps(key, ensure_ascii=False)}: ")
+        parts.extend(_layout(value[key], inner))
+        parts.append(",\n" if position < len(keys) - 1 else "\n")
+    parts.append(indent + "}")
+    return parts
 
 
 def to_dict(document: Document) -> JsonObject:
@@ -98,6 +134,8 @@ def _node(graph_node: GraphNode) -> JsonObject:
         data["target"] = node.target
     if node.via is not None:
         data["via"] = {"name": node.via.name, "line": node.via.line}
+    if node.file is not None:
+        data["file"] = node.file
     if node.kind is Kind.LOOP:
         if node.infinite:
             data["infinite"] = True

@@ -92,7 +92,17 @@ class Scope:
         return expression, scope
 
 
+_QUOTES = frozenset({"'", '"'})
+_TRIPLE = frozenset({"'" * 3, '"' * 3})
+
+
 def _string(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        raw = node.value
+        # Plain quotes without escapes or prefixes read as written; libcst's evaluated_value
+        # compiles each literal, which shows on large files.
+        if raw[0] in _QUOTES and "\\" not in raw and raw[:3] not in _TRIPLE:
+            return raw[1:-1]
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
