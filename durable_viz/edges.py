@@ -10,7 +10,7 @@ returns the pending edges that leave it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from durable_viz.graph import CONTAINER_KINDS, Kind, Node, Workflow
 
@@ -64,34 +64,48 @@ class Graph:
         raise KeyError(node_id)
 
 
-@dataclass(frozen=True, slots=True)
+# The builder's own bookkeeping: plain slotted classes, which cost nothing to define at import
+# (dataclasses generate code for each class, which shows in a command-line tool's start-up).
+
+
 class _Pending:
     """An edge whose source is known and whose target is whatever comes next."""
 
-    source: str
-    label: str | None = None
-    back: bool = False
-    error: bool = False
+    __slots__ = ("back", "error", "label", "source")
+
+    def __init__(
+        self, source: str, label: str | None = None, back: bool = False, error: bool = False
+    ) -> None:
+        self.source = source
+        self.label = label
+        self.back = back
+        self.error = error
 
 
-@dataclass
 class _LoopFrame:
-    loop_id: str
-    breaks: list[_Pending] = field(default_factory=list)
+    __slots__ = ("breaks", "loop_id")
+
+    def __init__(self, loop_id: str) -> None:
+        self.loop_id = loop_id
+        self.breaks: list[_Pending] = []
 
 
-@dataclass
 class _FunctionFrame:
-    returns: list[_Pending] = field(default_factory=list)
+    __slots__ = ("returns",)
+
+    def __init__(self) -> None:
+        self.returns: list[_Pending] = []
 
 
-@dataclass
 class _TryFrame:
-    node: Node
-    in_body: bool = True
-    has_finally: bool = False
-    sources: list[str] = field(default_factory=list)
-    escapes: dict[str, list[_Pending]] = field(default_factory=dict)
+    __slots__ = ("escapes", "has_finally", "in_body", "node", "sources")
+
+    def __init__(self, node: Node, has_finally: bool = False) -> None:
+        self.node = node
+        self.in_body = True
+        self.has_finally = has_finally
+        self.sources: list[str] = []
+        self.escapes: dict[str, list[_Pending]] = {}
 
 
 _Frame = _LoopFrame | _FunctionFrame | _TryFrame
