@@ -194,17 +194,8 @@ class _Builder:
         kind = node.kind
         if kind is Kind.SCOPE:
             return self._function_scope(node.blocks[0].nodes if node.blocks else (), incoming)
-        if kind is Kind.BREAK:
-            loop = self._innermost_loop()
-            if loop is not None:
-                loop.breaks.extend(incoming)
-            return []
-        if kind is Kind.CONTINUE:
-            loop = self._innermost_loop()
-            if loop is not None:
-                self._connect(
-                    [_Pending(p.source, p.label, back=True) for p in incoming], loop.loop_id
-                )
+        if kind in (Kind.BREAK, Kind.CONTINUE):
+            self._route_jump(incoming, kind.value)
             return []
         if kind is Kind.TRY:
             return self._try(node, incoming)
@@ -230,7 +221,8 @@ class _Builder:
         exits: list[_Pending] = []
         for block in node.blocks:
             exits.extend(self._function_scope(block.nodes, [_Pending(node_id)]))
-        return exits or [_Pending(node_id)]
+        # A block that raises on every path leaves no way on: no edge past the container then.
+        return exits if node.blocks else [_Pending(node_id)]
 
     def _function_scope(self, nodes: tuple[Node, ...], incoming: list[_Pending]) -> list[_Pending]:
         frame = _FunctionFrame()
@@ -282,27 +274,27 @@ class _Builder:
         self.frames.append(frame)
         exits = self._sequence(body.nodes if body else (), incoming)
         frame.in_body = False
+        if orelse is not None:
+            # The else block runs only when the body did not raise.
+            exits = self._sequence(orelse.nodes, exits)
         # Plain code in the body can raise too: with no operation to blame, the error edges leave
         # from whatever led into the try.
         sources = frame.sources or [p.source for p in incoming]
         for handler in handlers:
             errors = [_Pending(s, handler.label or "error", error=True) for s in sources]
             exits.extend(self._sequence(handler.nodes, errors))
-        if orelse is not None:
-            # The else block runs only when the body did not raise: insert it before the handlers'
-            # exits join.
-            body_only = [p for p in exits if not p.error]
-            exits = [p for p in exits if p.error] + self._sequence(orelse.nodes, body_only)
         self.frames.pop()
         if final is None:
             return exits
         escaping = [p for group in frame.escapes.values() for p in group]
         final_exits = self._sequence(final.nodes, exits + escaping)
         for how in frame.escapes:
-            text = "raise" if how == "raise" else "return"
+            text = "return" if how in ("workflow", "function") else how
             labelled = [_Pending(p.source, p.label or text) for p in final_exits]
             if how == "raise":
                 self._route_raise(labelled, start=len(self.frames) - 1)
+            elif how in ("break", "continue"):
+                self._route_jump(labelled, how)
             else:
                 for p in labelled:
                     self._route_return(p, how)
@@ -310,13 +302,21 @@ class _Builder:
 
     # -- routing of exits ------------------------------------------------------------------------
 
-    def _innermost_loop(self) -> _LoopFrame | None:
+    def _route_jump(self, pending: list[_Pending], how: str) -> None:
+        """``break``/``continue``: to the innermost loop, through any ``finally`` on the way."""
         for frame in reversed(self.frames):
             if isinstance(frame, _FunctionFrame):
-                return None
+                return
+            if isinstance(frame, _TryFrame) and frame.has_finally:
+                frame.escapes.setdefault(how, []).extend(pending)
+                return
             if isinstance(frame, _LoopFrame):
-                return frame
-        return None
+                if how == "break":
+                    frame.breaks.extend(pending)
+                else:
+                    back = [_Pending(p.source, p.label, back=True) for p in pending]
+                    self._connect(back, frame.loop_id)
+                return
 
     def _record_error_source(self, node_id: str) -> None:
         for frame in reversed(self.frames):
