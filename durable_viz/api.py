@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from durable_viz.errors import DurableVizError, InputError, NoHandlerError
@@ -68,13 +69,19 @@ def decode_source(data: bytes, shown: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
             path=shown,
             line=line,
             column=column,
         ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(
+            "holds a NUL byte: looks like a binary file, not source code", path=shown, line=line
+        )
     return text
 
 
@@ -83,12 +90,20 @@ def parse_source(
 ) -> ParseResult:
     """Parse source text as the language its path's extension names."""
     parser = get_parser(path)
+    shown = display or str(path)
     try:
-        return parser.parse(source, path=path, root=root, display=display or str(path))
+        result = parser.parse(source, path=path, root=root, display=shown)
     except DurableVizError as error:
         if error.path is None:
-            error.path = display or str(path)
+            error.path = shown
         raise
+    if any(d.file is None for d in result.diagnostics):
+        # Diagnostics name their file, so that a folder's report says where each one is.
+        diagnostics = tuple(
+            d if d.file is not None else replace(d, file=shown) for d in result.diagnostics
+        )
+        result = replace(result, diagnostics=diagnostics)
+    return result
 
 
 def parse_file(path: Path, *, display: str | None = None) -> SourceFile:

@@ -135,6 +135,18 @@ def reachable(graph: Graph) -> set[str]:
     return seen
 
 
+def role_in(graph: Graph, node_id: str, ancestor: str) -> str | None:
+    """The role of the block of ``ancestor`` that holds a node (None: not inside it)."""
+    current = graph.node(node_id) if node_id not in (START_ID, END_ID, FAIL_ID) else None
+    while current is not None and current.parent is not None:
+        if current.parent == ancestor:
+            parent = graph.node(ancestor).node
+            assert parent is not None and current.block_index is not None
+            return parent.blocks[current.block_index].role
+        current = graph.node(current.parent)
+    return None
+
+
 # -- the cases ----------------------------------------------------------------------------------
 
 CASES: dict[str, tuple[tuple[Node, ...], set[str]]] = {
@@ -335,6 +347,35 @@ CASES: dict[str, tuple[tuple[Node, ...], set[str]]] = {
         (cond("t", (ret(),)), step("z")),
         {"Start -> t", "t -> return [yes]", "t -> z [no]", "return -> End", "z -> End"},
     ),
+    "try: else runs only after the body, not after a handler": (
+        (step("a"), try_((step("x"),), ("E", (step("h"),)), orelse=(step("e"),)), step("z")),
+        {"Start -> a", "a -> x", "x -> h [E] (error)", "x -> e", "e -> z", "h -> z",
+         "z -> End"},
+    ),
+    "try: operations of the else block are not guarded by the handlers": (
+        (try_((step("x"),), ("E", (step("h"),)), orelse=(step("e"),), final=(step("f"),)),),
+        {"Start -> x", "x -> h [E] (error)", "x -> e", "e -> f", "h -> f", "f -> End"},
+    ),
+    "break inside try/finally passes through finally": (
+        (loop("while True", try_((step("x"), cond("t", (brk(),))), final=(step("f"),)),
+              infinite=True), step("z")),
+        {"Start -> while True", "while True -> x", "x -> t", "t -> f [yes]", "t -> f [no]",
+         "f -> while True [repeat] (back)", "f -> z [break]", "z -> End"},
+    ),
+    "continue inside try/finally passes through finally": (
+        (loop("for i in xs", try_((step("x"), cont()), final=(step("f"),))), step("z")),
+        {"Start -> for i in xs", "for i in xs -> x", "x -> f",
+         "f -> for i in xs [continue] (back)", "for i in xs -> z [done]", "z -> End"},
+    ),
+    "a container whose body always raises does not lead on": (
+        (node(Kind.CHILD_CONTEXT, "c", blk("body", step("x"), raise_(), label="body")),
+         step("z")),
+        {"Start -> c", "c -> x", "x -> raise", "raise -> Fail", "z -> End"},
+    ),
+    "a parallel leads on when one branch can complete": (
+        (parallel("p", branch("b0", raise_()), branch("b1", step("y"))), step("z")),
+        {"Start -> p", "p -> raise", "raise -> Fail", "p -> y", "y -> z", "z -> End"},
+    ),
 }
 
 
@@ -429,46 +470,6 @@ def test_building_twice_is_identical() -> None:
         [(n.id, n.label, n.parent, n.block) for n in first.nodes]
 
 
-# -- known bugs ---------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: try/else: the handlers' exits run the else block "
-                   "(h -> e); else runs only when the body did not raise")
-def test_try_else_runs_only_after_the_body() -> None:
-    graph = draw(step("a"), try_((step("x"),), ("E", (step("h"),)), orelse=(step("e"),)),
-                 step("z"))
-    assert edge_texts(graph) == {"Start -> a", "a -> x", "x -> h [E] (error)", "x -> e",
-                                 "e -> z", "h -> z", "z -> End"}
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: break inside try/finally skips the finally block "
-                   "(t -> z); a break runs finally before it leaves the loop")
-def test_break_inside_try_finally_passes_through_finally() -> None:
-    graph = draw(loop("while True", try_((step("x"), cond("t", (brk(),))), final=(step("f"),)),
-                      infinite=True), step("z"))
-    texts = edge_texts(graph)
-    assert "t -> z [yes]" not in texts
-    assert "t -> f [yes]" in texts
-    assert "f -> z" in texts
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: break/continue bypass finally, so a finally reached "
-                   "only by them is unreachable")
-def test_continue_inside_try_finally_passes_through_finally() -> None:
-    graph = draw(loop("for i in xs", try_((step("x"), cont()), final=(step("f"),))), step("z"))
-    assert "f" in {graph.node(i).label for i in reachable(graph)}
-    assert "x -> for i in xs (back)" not in edge_texts(graph)
-    assert any(t.startswith("f -> for i in xs") for t in edge_texts(graph))
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: a container whose every block raises gets a "
-                   "container -> next edge (c -> z), a path no run takes")
-def test_a_container_whose_body_always_raises_does_not_lead_on() -> None:
-    graph = draw(node(Kind.CHILD_CONTEXT, "c", blk("body", step("x"), raise_(), label="body")),
-                 step("z"))
-    assert edge_texts(graph) == {"Start -> c", "c -> x", "x -> raise", "raise -> Fail"}
-
-
 # -- property test ------------------------------------------------------------------------------
 
 NORMAL, RETURN, FRETURN, RAISE, BREAK, CONTINUE = (
@@ -546,6 +547,9 @@ class Model:
         body = self.sequence(part("body") or ())
         if item.catch_all:
             body.discard(RAISE)
+        orelse = part("else")
+        if orelse is not None:
+            body = (body - {NORMAL}) | self.sequence(orelse, NORMAL in body)
         outcomes = set(body)
         for block in item.blocks:
             if block.role == "handler":
@@ -566,7 +570,6 @@ class Where:
     depth: int = 0
     in_loop: bool = False
     in_branch: bool = False
-    in_finally_try: bool = False  # inside a try with finally, within the innermost loop
 
 
 @st.composite
@@ -588,7 +591,7 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
 
     def exit_node(where: Where) -> Node:
         choices = ["raise", "return"]
-        if where.in_loop and not where.in_finally_try:
+        if where.in_loop:
             choices += ["break", "continue"]
         choice = draw_from(st.sampled_from(choices))
         if choice == "raise":
@@ -618,7 +621,7 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
             return loop_node(deeper)
         if kind == "try":
             return try_node(deeper)
-        inner = replace(deeper, in_loop=False, in_branch=True, in_finally_try=False)
+        inner = replace(deeper, in_loop=False, in_branch=True)
         if kind == "parallel":
             blocks = [branch(f"b{i}", *sequence(inner)) for i in range(draw_from(
                 st.integers(1, 3)))]
@@ -627,15 +630,10 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
             container = draw_from(st.sampled_from([Kind.MAP, Kind.CHILD_CONTEXT,
                                                    Kind.WITH_RETRY]))
             blocks = [blk("body", *sequence(inner), label="body")]
-        if not any(Model().sequence(b.nodes) & {NORMAL, FRETURN} for b in blocks):
-            # A container none of whose blocks completes is a known bug (see
-            # test_a_container_whose_body_always_raises_does_not_lead_on): add an empty branch.
-            container = Kind.PARALLEL
-            blocks = [replace(b, role="branch") for b in blocks] + [branch("spare")]
         return node(container, fresh("container"), *blocks)
 
     def loop_node(where: Where) -> Node:
-        inner = replace(where, in_loop=True, in_finally_try=False)
+        inner = replace(where, in_loop=True)
         style = draw_from(st.sampled_from(["for", "while True", "do"]))
         body = sequence(inner)
         orelse = sequence(where, 2) if draw_from(st.booleans()) else None
@@ -650,17 +648,19 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
         return loop(fresh("while "), *body, infinite=True)  # an else would be dead code
 
     def try_node(where: Where) -> Node:
-        has_final = draw_from(st.booleans())
-        inner = replace(where, in_finally_try=where.in_finally_try or has_final)
-        body = sequence(inner)
+        body = sequence(where)
         handlers = [(draw_from(st.sampled_from(["ValueError", "KeyError", "Exception"])),
-                     sequence(inner, 2)) for _ in range(draw_from(st.integers(0, 2)))]
-        if not handlers and not has_final:
-            has_final = True
-        final = tuple(step(fresh("final")) for _ in range(draw_from(st.integers(0, 2))))
+                     sequence(where, 2)) for _ in range(draw_from(st.integers(0, 2)))]
         catch_all = any(error == "Exception" for error, _ in handlers)
-        return try_(body, *handlers, final=final if has_final else None, catch_all=catch_all,
-                    label=fresh("try"))
+        orelse = None
+        if handlers and NORMAL in Model().sequence(body) and draw_from(st.booleans()):
+            orelse = sequence(where, 2)  # only when the body can complete: else it is dead code
+        has_final = not handlers or draw_from(st.booleans())
+        final = tuple(step(fresh("final")) for _ in range(draw_from(st.integers(0, 2))))
+        if not Model().visit(try_(body, *handlers, orelse=orelse, catch_all=catch_all), True):
+            final = ()  # nothing ever leaves the body: a finally would be dead code
+        return try_(body, *handlers, orelse=orelse, final=final if has_final else None,
+                    catch_all=catch_all, label=fresh("try"))
 
     return sequence(Where(), limit=4)
 
@@ -685,6 +685,8 @@ def test_random_trees_keep_the_guarantees(tree: tuple[Node, ...]) -> None:
     assert flow_nodes <= seen
     frames = {n.id for n in graph.nodes if n.kind is Kind.TRY}
     assert not any(e.source in frames or e.target in frames for e in graph.edges)
+    # No dead ends: every flow node leads on (a return to End, a raise to a handler or Fail).
+    assert flow_nodes - {START_ID} <= {e.source for e in graph.edges}
 
     # End is reached unless every path raises or loops forever; Fail exists iff it is reached.
     assert (END_ID in seen) == bool(ends & {NORMAL, RETURN})
@@ -702,6 +704,26 @@ def test_random_trees_keep_the_guarantees(tree: tuple[Node, ...]) -> None:
         if e.label == "done":
             looped = kinds[e.source].node
             assert looped is not None and looped.kind is Kind.LOOP and not looped.infinite
+
+    # Inside a try, control moves body -> handler (error edges only), body -> else and
+    # any block -> finally; and nothing leaves a try with a finally block except through that
+    # block (error edges aside: they are drawn straight to the handlers).
+    allowed = {("body", "handler"), ("body", "else"), ("body", "finally"),
+               ("handler", "finally"), ("else", "finally")}
+    for frame in graph.nodes:
+        if frame.kind is not Kind.TRY or frame.node is None:
+            continue
+        has_finally = any(b.role == "finally" and b.nodes for b in frame.node.blocks)
+        for e in graph.edges:
+            source, target = role_in(graph, e.source, frame.id), role_in(graph, e.target,
+                                                                         frame.id)
+            if source is not None and target is not None and source != target:
+                assert (source, target) in allowed, (e, frame.label)
+                # (an error edge may reach finally through an empty handler)
+                assert e.error or target != "handler", (e, frame.label)
+                assert not e.error or source == "body", (e, frame.label)
+            if has_finally and not e.error and source in ("body", "handler", "else"):
+                assert target is not None, (e, frame.label)
 
     again = draw(*tree)
     assert again == graph

@@ -4,7 +4,8 @@ Each ``examples/python/<stem>.py`` that holds a handler has ``tests/goldens/pyth
 and ``<stem>.mmd``, compared byte for byte. ``pytest --update-goldens`` (``make goldens``)
 rewrites them and deletes orphans; without the flag a stale, missing or orphan golden fails.
 The same outputs are validated against the shipped JSON Schema, parsed by the real Mermaid
-parser, and shown to be byte-identical across processes with different hash seeds.
+parser, checked to point every operation (and every Mermaid click line) at its real source line,
+and shown to be byte-identical across processes with different hash seeds.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -217,6 +219,81 @@ def test_mermaid_accepted_by_mermaid(rendered: Rendered) -> None:
     verdicts = check_mermaid(texts)
     refused = {label: error for label, error in zip(labels, verdicts, strict=True) if error}
     assert refused == {}
+
+
+# -- positions -------------------------------------------------------------------------------------
+
+# The SDK method each operation kind is called through; a node's line and column are the call's.
+CALL_METHODS = {
+    "step": "step",
+    "invoke": "invoke",
+    "wait": "wait",
+    "parallel": "parallel",
+    "map": "map",
+    "create_callback": "create_callback",
+    "wait_for_callback": "wait_for_callback",
+    "wait_for_condition": "wait_for_condition",
+    "child_context": "run_in_child_context",
+}
+_CALL = re.compile(r"[A-Za-z_][\w.]*\.(\w+)\(")
+_CLICK = re.compile(r'click (\w+) href "[^"]*" "([^"]*)"')
+
+
+def _file_of(node: dict[str, Any], workflow: dict[str, Any]) -> str:
+    file: str = node.get("file") or workflow["file"]
+    return file
+
+
+def _misplaced(document: dict[str, Any]) -> list[str]:
+    wrong = []
+    for workflow in document["workflows"]:
+        for node in workflow["nodes"]:
+            method = CALL_METHODS.get(node["kind"])
+            if method is None:
+                continue
+            file = _file_of(node, workflow)
+            lines = (ROOT / file).read_text(encoding="utf-8").splitlines()
+            line, column = node["line"], node["column"]
+            text = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+            match = _CALL.match(text)
+            if match is None or match.group(1) != method:
+                wrong.append(f"{node['id']} ({node['kind']}) at {file}:{line}:{column}: {text!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("example", [e.stem for e in EXAMPLES])
+def test_operation_positions_point_at_the_call(rendered: Rendered, example: str) -> None:
+    outputs = rendered.examples[example]
+    if _no_handler(outputs):
+        pytest.skip(f"{example}.py holds no handler")
+    document = json.loads(_succeeded(outputs["json", "TD"], f"{example}.py --format json"))
+    assert _misplaced(document) == []
+
+
+@pytest.mark.parametrize(
+    "example",
+    [e.stem for e in EXAMPLES],
+)
+def test_mermaid_click_names_the_node_source(rendered: Rendered, example: str) -> None:
+    outputs = rendered.examples[example]
+    if _no_handler(outputs):
+        pytest.skip(f"{example}.py holds no handler")
+    document = json.loads(_succeeded(outputs["json", "TD"], f"{example}.py --format json"))
+    workflows = document["workflows"]
+    expected = {}
+    for index, workflow in enumerate(workflows, start=1):
+        # Mermaid uses the JSON ids, prefixed w1_, w2_... when it draws several workflows.
+        prefix = f"w{index}_" if len(workflows) > 1 else ""
+        expected.update(
+            (prefix + node["id"], f"{_file_of(node, workflow)}:{node['line']}")
+            for node in workflow["nodes"]
+            if "line" in node and node["kind"] != "try"  # a try is a frame, not a clickable node
+        )
+    clicks = {
+        node_id: re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), tooltip)
+        for node_id, tooltip in _CLICK.findall(outputs["mermaid", "TD"].stdout)
+    }
+    assert clicks == expected
 
 
 # -- determinism -----------------------------------------------------------------------------------

@@ -155,7 +155,8 @@ def render(document: Document) -> str:
     if document.direction not in _DIRECTIONS:
         raise ValueError(f"direction must be TD or LR, not {document.direction!r}")
     views = document.views
-    several = len(views) > 1
+    # Several workflows, or one given a title (``-n``), are drawn each in a titled subgraph.
+    several = len(views) > 1 or document.title is not None
     writers = [
         _Writer(view, prefix=f"w{index}_" if several else "")
         for index, view in enumerate(views, start=1)
@@ -317,10 +318,10 @@ class _Writer:
 
     def click_lines(self) -> list[str]:
         lines: list[str] = []
-        path = self.view.file.path
         for graph_node in self.declared:
             if graph_node.node is None:
                 continue
+            path = graph_node.node.file or self.view.file.path
             line = graph_node.node.line
             tooltip = _text(f"{path}:{line}")
             lines.append(f'{_INDENT}click {self.mid(graph_node.id)} href "#L{line}" "{tooltip}"')
