@@ -46,9 +46,11 @@ def generate_handler(lines: int) -> str:
     index = 0
     while len(out) < lines:
         out += [
-            f"    value_{index} = context.step(lambda _: compute({index}, event), name='step-{index}')",
+            f"    value_{index} = context.step("
+            f"lambda _: compute({index}, event), name='step-{index}')",
             f"    if value_{index} > {index}:",
-            f"        context.wait(Duration.from_seconds({index % 60 + 1}), name=f'pause-{{value_{index}}}')",
+            f"        context.wait(Duration.from_seconds({index % 60 + 1}), "
+            f"name=f'pause-{{value_{index}}}')",
             "    else:",
             f"        for item in event['items'][{index}:]:",
             f"            context.step(lambda _: handle(item), name='item-{index}')",
@@ -169,6 +171,7 @@ def main() -> int:
     )
     mermaid = subprocess.run(
         [python, "-c", probe, EXAMPLES[0].as_posix(), "--format", "mermaid"],
+        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
