@@ -147,6 +147,12 @@ def role_in(graph: Graph, node_id: str, ancestor: str) -> str | None:
     return None
 
 
+def in_finally(graph: Graph, node_id: str) -> bool:
+    """Whether a node sits in the finally block of some try."""
+    return any(role_in(graph, node_id, n.id) == "finally"
+               for n in graph.nodes if n.kind is Kind.TRY)
+
+
 # -- the cases ----------------------------------------------------------------------------------
 
 CASES: dict[str, tuple[tuple[Node, ...], set[str]]] = {
@@ -470,6 +476,43 @@ def test_building_twice_is_identical() -> None:
         [(n.id, n.label, n.parent, n.block) for n in first.nodes]
 
 
+# -- known bugs ---------------------------------------------------------------------------------
+
+
+def edge_pairs(graph: Graph) -> set[str]:
+    """Edges as ``"source -> target"`` by label, whatever their label and flags."""
+    label = {n.id: n.label for n in graph.nodes}
+    return {f"{label[e.source]} -> {label[e.target]}" for e in graph.edges}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: with an empty finally block, a return escaping "
+                   "through it is merged with the normal exits: return -> z and t -> End [no]")
+def test_return_escapes_through_an_empty_finally_alone() -> None:
+    graph = draw(try_((step("a"), cond("t", (ret(),))), final=()), step("z"))
+    assert edge_pairs(graph) == {"Start -> a", "a -> t", "t -> return", "t -> z",
+                                 "return -> End", "z -> End"}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: with an empty finally block, a raise escaping "
+                   "through it is merged with the normal exits: raise -> z, t -> Fail [no], "
+                   "h -> Fail [raise]")
+def test_raise_escapes_through_an_empty_finally_alone() -> None:
+    graph = draw(try_((step("a"), cond("t", (raise_(),))), ("KeyError", (step("h"),)),
+                      final=()), step("z"))
+    assert edge_pairs(graph) == {"Start -> a", "a -> t", "t -> raise", "a -> h", "raise -> h",
+                                 "t -> z", "h -> z", "raise -> Fail", "z -> End"}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a handler that starts with continue turns the "
+                   "error edge into a plain back edge (error flag lost, label kept)")
+def test_continue_in_a_handler_keeps_the_error() -> None:
+    graph = draw(loop("for i in xs", try_((step("x"),), ("ValueError", (cont(),))), step("y")))
+    assert edge_texts(graph) == {
+        "Start -> for i in xs", "for i in xs -> x", "x -> y",
+        "x -> for i in xs [ValueError] (back) (error)", "y -> for i in xs [next item] (back)",
+        "for i in xs -> End [done]"}
+
+
 # -- property test ------------------------------------------------------------------------------
 
 NORMAL, RETURN, FRETURN, RAISE, BREAK, CONTINUE = (
@@ -656,7 +699,8 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
         if handlers and NORMAL in Model().sequence(body) and draw_from(st.booleans()):
             orelse = sequence(where, 2)  # only when the body can complete: else it is dead code
         has_final = not handlers or draw_from(st.booleans())
-        final = tuple(step(fresh("final")) for _ in range(draw_from(st.integers(0, 2))))
+        # An empty finally block is a known bug (test_escapes_through_an_empty_finally...).
+        final = tuple(step(fresh("final")) for _ in range(draw_from(st.integers(1, 2))))
         if not Model().visit(try_(body, *handlers, orelse=orelse, catch_all=catch_all), True):
             final = ()  # nothing ever leaves the body: a finally would be dead code
         return try_(body, *handlers, orelse=orelse, final=final if has_final else None,
@@ -693,9 +737,10 @@ def test_random_trees_keep_the_guarantees(tree: tuple[Node, ...]) -> None:
     targets = {e.target for e in graph.edges}
     assert (FAIL_ID in id_set) == (FAIL_ID in targets) == (RAISE in ends)
 
+    kinds = {n.id: n for n in graph.nodes}
+
     # Loops: back edges go to a loop (or from a do-while's test to its body), "done" only
     # leaves loops that can end by themselves.
-    kinds = {n.id: n for n in graph.nodes}
     for e in graph.edges:
         if e.back:
             source, target = kinds[e.source], kinds[e.target]
@@ -719,11 +764,22 @@ def test_random_trees_keep_the_guarantees(tree: tuple[Node, ...]) -> None:
                                                                          frame.id)
             if source is not None and target is not None and source != target:
                 assert (source, target) in allowed, (e, frame.label)
-                # (an error edge may reach finally through an empty handler)
                 assert e.error or target != "handler", (e, frame.label)
-                assert not e.error or source == "body", (e, frame.label)
             if has_finally and not e.error and source in ("body", "handler", "else"):
                 assert target is not None, (e, frame.label)
+
+    # Exits go where they should: Fail only from a raise (or the finally it passes through), a
+    # raise only to Fail, a handler or a finally, a return only to End or a finally.
+    for e in graph.edges:
+        source = kinds[e.source]
+        if e.target == FAIL_ID:
+            assert source.kind is Kind.RAISE or in_finally(graph, e.source), e
+        if source.kind is Kind.RAISE and not e.error and not e.back:
+            # (back: a handler that continues; see test_continue_in_a_handler_keeps_the_error)
+            assert e.target == FAIL_ID or in_finally(graph, e.target), e
+        if source.kind is Kind.RETURN and source.node is not None \
+                and source.node.scope == "workflow":
+            assert e.target == END_ID or in_finally(graph, e.target), e
 
     again = draw(*tree)
     assert again == graph

@@ -188,7 +188,7 @@ def block(
 
 
 DEEP_RECURSION_LIMIT = 60_000
-DEEP_STACK_BYTES = 768 * 1024 * 1024
+DEEP_STACK_BYTES = 256 * 1024 * 1024
 
 
 def run_deep(function: Callable[[], T]) -> T:

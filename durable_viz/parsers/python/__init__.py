@@ -87,17 +87,18 @@ class PythonParser:
         self, source: str, *, path: Path, root: Path | None = None, display: str | None = None
     ) -> ParseResult:
         """Every ``@durable_execution`` handler of a module, as workflows."""
-        return run_deep(lambda: self._parse(source, path, display or str(path)))
+        shown = display or str(path)
+        try:
+            return run_deep(lambda: self._parse(source, path, shown))
+        except RecursionError:
+            raise SourceSyntaxError(
+                "nesting too deep to analyse", path=shown, line=1, column=1
+            ) from None
 
     def _parse(self, source: str, path: Path, display: str) -> ParseResult:
         self._modules = {}
         self._diagnostics = []
-        try:
-            main = parse_module(source, path, display, is_main=True)
-        except RecursionError:
-            raise SourceSyntaxError(
-                "nesting too deep to analyse", path=display, line=1, column=1
-            ) from None
+        main = parse_module(source, path, display, is_main=True)
         self._main = main
         self._modules[_key(path)] = main
         analyzer = Analyzer(self.load_module)
