@@ -186,6 +186,7 @@ class _Builder:
             self.edges.append(Edge(p.source, target, p.label, p.back, p.error))
 
     def _sequence(self, nodes: tuple[Node, ...], incoming: list[_Pending]) -> list[_Pending]:
+        incoming = list(incoming)  # callers extend what they get back: never hand out theirs
         for node in nodes:
             incoming = self._visit(node, incoming)
         return incoming
@@ -286,19 +287,27 @@ class _Builder:
         self.frames.pop()
         if final is None:
             return exits
+        if not final.nodes:
+            # Nothing durable in the finally block: every exit keeps its own way on.
+            for how, group in frame.escapes.items():
+                self._escape(group, how)
+            return exits
         escaping = [p for group in frame.escapes.values() for p in group]
         final_exits = self._sequence(final.nodes, exits + escaping)
         for how in frame.escapes:
             text = "return" if how in ("workflow", "function") else how
-            labelled = [_Pending(p.source, p.label or text) for p in final_exits]
-            if how == "raise":
-                self._route_raise(labelled, start=len(self.frames) - 1)
-            elif how in ("break", "continue"):
-                self._route_jump(labelled, how)
-            else:
-                for p in labelled:
-                    self._route_return(p, how)
+            self._escape([_Pending(p.source, p.label or text) for p in final_exits], how)
         return final_exits if exits else []
+
+    def _escape(self, labelled: list[_Pending], how: str) -> None:
+        """Send exits that left a try early on to where they were going."""
+        if how == "raise":
+            self._route_raise(labelled, start=len(self.frames) - 1)
+        elif how in ("break", "continue"):
+            self._route_jump(labelled, how)
+        else:
+            for p in labelled:
+                self._route_return(p, how)
 
     # -- routing of exits ------------------------------------------------------------------------
 
@@ -314,7 +323,7 @@ class _Builder:
                 if how == "break":
                     frame.breaks.extend(pending)
                 else:
-                    back = [_Pending(p.source, p.label, back=True) for p in pending]
+                    back = [_Pending(p.source, p.label, True, p.error) for p in pending]
                     self._connect(back, frame.loop_id)
                 return
 

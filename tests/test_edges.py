@@ -485,17 +485,12 @@ def edge_pairs(graph: Graph) -> set[str]:
     return {f"{label[e.source]} -> {label[e.target]}" for e in graph.edges}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with an empty finally block, a return escaping "
-                   "through it is merged with the normal exits: return -> z and t -> End [no]")
 def test_return_escapes_through_an_empty_finally_alone() -> None:
     graph = draw(try_((step("a"), cond("t", (ret(),))), final=()), step("z"))
     assert edge_pairs(graph) == {"Start -> a", "a -> t", "t -> return", "t -> z",
                                  "return -> End", "z -> End"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with an empty finally block, a raise escaping "
-                   "through it is merged with the normal exits: raise -> z, t -> Fail [no], "
-                   "h -> Fail [raise]")
 def test_raise_escapes_through_an_empty_finally_alone() -> None:
     graph = draw(try_((step("a"), cond("t", (raise_(),))), ("KeyError", (step("h"),)),
                       final=()), step("z"))
@@ -503,14 +498,20 @@ def test_raise_escapes_through_an_empty_finally_alone() -> None:
                                  "t -> z", "h -> z", "raise -> Fail", "z -> End"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a handler that starts with continue turns the "
-                   "error edge into a plain back edge (error flag lost, label kept)")
 def test_continue_in_a_handler_keeps_the_error() -> None:
     graph = draw(loop("for i in xs", try_((step("x"),), ("ValueError", (cont(),))), step("y")))
     assert edge_texts(graph) == {
         "Start -> for i in xs", "for i in xs -> x", "x -> y",
         "x -> for i in xs [ValueError] (back) (error)", "y -> for i in xs [next item] (back)",
         "for i in xs -> End [done]"}
+
+
+def test_an_empty_try_body_does_not_borrow_errors_from_its_else_block() -> None:
+    graph = draw(step("op1"), try_((), ("ValueError", (step("op2"),)),
+                                   orelse=(try_((), ("KeyError", (step("op4"),))),)))
+    assert edge_texts(graph) == {
+        "Start -> op1", "op1 -> op2 [ValueError] (error)", "op1 -> op4 [KeyError] (error)",
+        "op1 -> End", "op2 -> End", "op4 -> End"}
 
 
 # -- property test ------------------------------------------------------------------------------
@@ -696,8 +697,10 @@ def workflows(draw_from: st.DrawFn) -> tuple[Node, ...]:
                      sequence(where, 2)) for _ in range(draw_from(st.integers(0, 2)))]
         catch_all = any(error == "Exception" for error, _ in handlers)
         orelse = None
-        if handlers and NORMAL in Model().sequence(body) and draw_from(st.booleans()):
-            orelse = sequence(where, 2)  # only when the body can complete: else it is dead code
+        if handlers and body and NORMAL in Model().sequence(body) and draw_from(st.booleans()):
+            # Only when the body can complete (else it is dead code) and is not empty (see
+            # test_an_empty_try_body_does_not_borrow_errors_from_its_else_block).
+            orelse = sequence(where, 2)
         has_final = not handlers or draw_from(st.booleans())
         # An empty finally block is a known bug (test_escapes_through_an_empty_finally...).
         final = tuple(step(fresh("final")) for _ in range(draw_from(st.integers(1, 2))))

@@ -189,8 +189,8 @@ def test_handler_forms(form: str) -> None:
     assert workflow.file == "handler.py"
     step = find(workflow, "a")
     assert (step.kind, step.name, step.dynamic) == (Kind.STEP, "a", False)
-    assert (step.line, step.column) == at(source, "step(lambda") [0], \
-        at(source, "ctx.step" if form == "module import" else "context.step")[1]
+    call = "ctx.step(" if form == "module import" else "context.step("
+    assert (step.line, step.column) == at(source, call)
     assert edges(workflow) == {"Start -> a", "a -> End"}
 
 
@@ -774,6 +774,19 @@ FLOWS = {
           "risky -> generic [Exception] (error)", "risky2 -> generic [Exception] (error)",
           "risky2 -> cleanup", "compensate -> cleanup", "generic -> cleanup",
           "cleanup -> after", "after -> End"}),
+    "try/except/else/finally": (f"""
+        try:
+            {step_call("risky")}
+        except ValueError:
+            {step_call("compensate")}
+        else:
+            {step_call("celebrate")}
+        finally:
+            {step_call("cleanup")}
+        {step_call("after")}
+    """, {"Start -> risky", "risky -> compensate [ValueError] (error)", "risky -> celebrate",
+          "celebrate -> cleanup", "compensate -> cleanup", "cleanup -> after",
+          "after -> End"}),
     "re-raise from a handler": (f"""
         try:
             {step_call("t")}
@@ -868,8 +881,6 @@ def test_try_except_star() -> None:
                                "risky -> after", "group -> after", "after -> End"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (edge builder): the handlers' exits run the try's "
-                   "else block; else runs only when the body raised nothing")
 def test_try_else_runs_only_after_the_body() -> None:
     workflow = workflow_of(handler(f"""
         try:
@@ -885,23 +896,91 @@ def test_try_else_runs_only_after_the_body() -> None:
                                "compensate -> after", "after -> End"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (edge builder): break inside try/finally goes "
-                   "straight past the loop and skips the finally block")
 def test_break_runs_finally() -> None:
     workflow = workflow_of(handler(f"""
         while True:
             try:
-                if {step_call("work")}:
+                finished = {step_call("work")}
+                if finished:
                     break
             finally:
                 {step_call("cleanup")}
-        {step_call("done")}
+        {step_call("after")}
     """))
-    assert "work -> done [yes]" not in edges(workflow)
-    assert {"work -> cleanup [yes]", "cleanup -> done"} <= edges(workflow)
+    assert edges(workflow) == {
+        "Start -> while True", "while True -> work", "work -> finished",
+        "finished -> cleanup [yes]", "finished -> cleanup [no]",
+        "cleanup -> while True [repeat] (back)",
+        "cleanup -> after [break]", "after -> End"}
 
 
-# -- helpers --------------------------------------------------------------------------------------
+def test_return_through_a_finally_without_operations() -> None:
+    workflow = workflow_of(handler(f"""
+        try:
+            ok = {step_call("check")}
+            if ok:
+                return "early"
+        finally:
+            release(event)
+        {step_call("after")}
+    """))
+    assert {text.split(" [")[0] for text in edges(workflow)} == {
+        "Start -> check", "check -> ok", "ok -> return", "ok -> after", "return -> End",
+        "after -> End"}
+
+
+def test_raise_through_a_finally_without_operations() -> None:
+    workflow = workflow_of(handler(f"""
+        try:
+            ok = {step_call("check")}
+            if not ok:
+                raise ValueError("bad")
+        except KeyError:
+            {step_call("recover")}
+        finally:
+            release(event)
+        {step_call("after")}
+    """))
+    assert {text.split(" [")[0] for text in edges(workflow)} == {
+        "Start -> check", "check -> not ok", "not ok -> raise ValueError",
+        "not ok -> after", "check -> recover", "raise ValueError -> recover",
+        "recover -> after", "raise ValueError -> Fail", "after -> End"}
+
+
+def test_continue_in_a_handler_is_an_error_edge() -> None:
+    workflow = workflow_of(handler(f"""
+        for x in event["xs"]:
+            try:
+                {step_call("a")}
+            except ValueError:
+                continue
+            {step_call("b")}
+    """))
+    assert edges(workflow) == {
+        'Start -> for x in event["xs"]', 'for x in event["xs"] -> a', "a -> b",
+        'a -> for x in event["xs"] [ValueError] (back) (error)',
+        'b -> for x in event["xs"] [next item] (back)', 'for x in event["xs"] -> End [done]'}
+
+
+def test_else_block_errors_are_not_caught_by_the_handlers() -> None:
+    workflow = workflow_of(handler(f"""
+        {step_call("a")}
+        try:
+            value = parse(event)
+        except ValueError:
+            {step_call("h")}
+        else:
+            try:
+                check(value)
+            except KeyError:
+                {step_call("k")}
+    """))
+    assert edges(workflow) == {"Start -> a", "a -> h [ValueError] (error)",
+                               "a -> k [KeyError] (error)", "a -> End", "h -> End",
+                               "k -> End"}
+
+
+# -- inlined helper functions -------------------------------------------------------------------
 
 
 def test_same_file_helper_called_twice() -> None:
@@ -1001,7 +1080,7 @@ def test_closure_over_the_context_is_inlined() -> None:
     """)
     workflow = workflow_of(source)
     notify = find(workflow, "notify")
-    assert notify.via == Via("notify", at(source, "notify()")[0])
+    assert notify.via == Via("notify", at(source, "notify()", occurrence=1)[0])
     assert (notify.line, notify.column) == at(source, 'context.step(lambda _: 1, name="notify")')
     assert edges(workflow) == {"Start -> first", "first -> notify", "notify -> End"}
 
@@ -1019,8 +1098,6 @@ def test_context_passed_to_unknown_code_is_reported() -> None:
     assert (warning.line, warning.column) == at(source, "external.run(")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: operations inside a lambda handed to unknown code "
-                   "vanish without a diagnostic (DESIGN: never silently dropped)")
 def test_operations_in_a_lambda_given_to_unknown_code_are_not_silently_dropped() -> None:
     source = handler("""
         run_later(lambda: context.step(lambda _: 1, name="hidden"))
@@ -1049,8 +1126,6 @@ def test_parallel_over_a_module_dict_gives_one_branch_per_key() -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a lambda's default argument (`fn=fn`, the usual "
-                   "way to capture a loop variable) is not bound: invoke target is '{fn}'")
 def test_lambda_default_argument_binds_the_registry_entry() -> None:
     source = handler("""
         context.parallel(
@@ -1101,8 +1176,6 @@ def test_parallel_over_a_runtime_comprehension_gives_one_dynamic_branch() -> Non
         ("parallel-branch-{i}", True, ["s"])]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the DV105 diagnostic is placed at 1:1 instead of "
-                   "the parallel's line")
 def test_dv105_names_the_line_of_the_parallel() -> None:
     source = handler("""
         context.parallel(event["branches"], name="runtime")
@@ -1114,39 +1187,31 @@ def test_dv105_names_the_line_of_the_parallel() -> None:
 # -- positions: the fast path equals libcst's exact positions ------------------------------------
 
 
-def _position_maps(source: str) -> tuple[bool, dict[int, tuple[int, int]],
-                                         dict[int, tuple[int, int]], cst.Module]:
+def position_mismatches(source: str) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    """Nodes whose fast-path position differs from libcst's exact one: (type, fast, exact).
+
+    Also checks that the fast path really pairs the trees (no silent fallback to the slow one).
+    """
     module = cst.parse_module(source)
     tree = ast.parse(source)
     probe = Positions.__new__(Positions)
     probe._positions = {}
     probe._lines = source.splitlines()
-    paired = probe._pair(module, tree)
+    assert probe._pair(module, tree), "the fast path pairs the ast and libcst trees"
     fast = Positions(module, tree, source)
     exact = Positions(module, None, source)
-    return paired, fast._positions, exact._positions, module
+    recorded = [n for n in iter_preorder(module) if type(n) in _CATEGORIES]
+    assert recorded
+    assert len(fast._positions) == len(exact._positions) == len(recorded)
+    return [(type(n).__name__, fast.get(n), exact.get(n)) for n in recorded
+            if fast.get(n) != exact.get(n)]
 
 
-# Files where a generator expression is a call's only argument (``any(x for x in y)``): CPython
-# places it at the call's "(", libcst after it.
-_GENERATOR_ARGUMENT = {"coordinator_helpers.py", "order_processor.py",
-                       "specialist_coordinator.py"}
 
 
-@pytest.mark.parametrize("example", [
-    pytest.param(p.name, marks=pytest.mark.xfail(
-        strict=True, reason="BUG: fast-path position of a generator expression that is a "
-        "call's only argument is one column left of libcst's"))
-    if p.name in _GENERATOR_ARGUMENT else p.name
-    for p in sorted(EXAMPLES.glob("*.py"))
-])
+@pytest.mark.parametrize("example", [p.name for p in sorted(EXAMPLES.glob("*.py"))])
 def test_fast_positions_equal_exact_positions(example: str) -> None:
-    source = (EXAMPLES / example).read_text(encoding="utf-8")
-    paired, fast, exact, module = _position_maps(source)
-    assert paired, "the fast path pairs every node (no fallback)"
-    recorded = {id(n) for n in iter_preorder(module) if type(n) in _CATEGORIES}
-    assert set(fast) == set(exact) == recorded
-    assert fast == exact
+    assert position_mismatches((EXAMPLES / example).read_text(encoding="utf-8")) == []
 
 
 def test_fast_positions_on_tricky_syntax() -> None:
@@ -1173,13 +1238,18 @@ def test_fast_positions_on_tricky_syntax() -> None:
                     w2()
             return a.b.c(4)(5)
     """)
-    paired, fast, exact, _ = _position_maps(source)
-    assert paired
-    assert fast == exact
+    assert position_mismatches(source) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fast-path position of a generator expression that "
-                   "is a call's only argument is one column left of libcst's")
+def test_columns_count_characters_not_bytes() -> None:
+    source = handler("""
+        résumé = "naïve"; context.step(lambda _: 1, name="ünï")
+    """)
+    step = find(workflow_of(source), "ünï")
+    assert (step.line, step.column) == at(source, "context.step(")
+    assert position_mismatches(textwrap.dedent(source)) == []
+
+
 def test_comprehension_loop_position_as_only_argument() -> None:
     source = handler("""
         results = list(context.step(lambda _: x, name=f"s-{x}") for x in event["xs"])

@@ -379,7 +379,20 @@ class Analyzer:
         if isinstance(expression, cst.Call):
             return self.call(expression, scope)
         if isinstance(expression, cst.Lambda):
-            return []  # runs later, if at all; operations that take one read it themselves
+            # Runs later, if at all; operations that take one read it themselves. One handed to
+            # other code hides its operations: say so rather than drop them silently.
+            inner = scope.child()
+            for param in [*expression.params.posonly_params, *expression.params.params]:
+                self.forget(param.name, inner)
+            if self.scan(expression.body, inner):
+                self.warn(
+                    "DV108",
+                    "operations inside this lambda run when other code calls it; "
+                    "they are not drawn",
+                    expression,
+                    scope,
+                )
+            return []
         if isinstance(expression, cst.IfExp):
             return self.conditional_expression(expression, scope)
         if isinstance(expression, cst.BooleanOperation):

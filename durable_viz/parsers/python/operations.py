@@ -170,7 +170,7 @@ class Operations:
         elif kind is Kind.INVOKE and "function_name" in args:
             target = evaluate_name(args["function_name"], scope).label
         elif kind is Kind.PARALLEL and "functions" in args:
-            blocks = self.parallel_branches(args["functions"], scope)
+            blocks = self.parallel_branches(args["functions"], scope, call)
         elif kind is Kind.MAP and "func" in args:
             blocks = self.map_items(args.get("inputs"), args["func"], item_namer, scope)
         elif kind in (Kind.CHILD_CONTEXT, Kind.WITH_RETRY) and "func" in args:
@@ -249,6 +249,9 @@ class Operations:
                 analyzer.forget(param.name, inner)
                 if index == context_index:
                     inner.contexts.add(param.name.value)
+                elif param.default is not None:
+                    # ``lambda ctx, fn=fn: ...`` captures the value the default reads now.
+                    inner.values[param.name.value] = (param.default, scope)
             for name, bound in (extra or {}).items():
                 inner.values[name] = bound
             return analyzer.scan(function.body, inner)
@@ -335,8 +338,11 @@ class Operations:
 
     # -- parallel and map ------------------------------------------------------------------------
 
-    def parallel_branches(self, functions: cst.BaseExpression, scope: Scope) -> tuple[Block, ...]:
+    def parallel_branches(
+        self, functions: cst.BaseExpression, scope: Scope, call: cst.Call
+    ) -> tuple[Block, ...]:
         """One block per branch, named as the SDK names it."""
+        call_scope = scope
         functions, scope = scope.resolve(functions)
         if isinstance(functions, (cst.List, cst.Tuple)):
             return tuple(
@@ -366,8 +372,8 @@ class Operations:
             "DV105",
             "the branches of this parallel are built at run time; "
             "one representative branch is drawn",
-            functions,
-            scope,
+            call,
+            call_scope,
         )
         return (Block(role="branch", label=PARALLEL_BRANCH_DEFAULT, dynamic=True),)
 

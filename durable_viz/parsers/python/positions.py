@@ -223,7 +223,10 @@ class Positions:
                 elif isinstance(node, cst.FunctionDef) and node.name.value != partner.name:
                     return False
                 line = partner.lineno
-                self._positions[id(node)] = (line, self._column(line, partner.col_offset))
+                column = self._column(line, partner.col_offset)
+                if isinstance(node, cst.GeneratorExp) and not node.lpar:
+                    column += 1  # ast starts a call's bare generator argument at the "("
+                self._positions[id(node)] = (line, column)
         return True
 
     def _exact(self, module: cst.Module) -> None:
