@@ -80,27 +80,51 @@ def _fields_of(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     return fields
 
 
+_is_node_type: dict[type, bool] = {}
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The child nodes of ``node`` that may hold code, in source order.
+
+    ``isinstance`` against libcst's abstract base classes is slow; a per-type cache is not.
+    """
+    found: list[cst.CSTNode] = []
+    known = _is_node_type
+    for name in _child_fields.get(type(node)) or _fields_of(type(node)):
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is tuple or kind is list:
+            for item in value:
+                item_kind = type(item)
+                is_node = known.get(item_kind)
+                if is_node is None:
+                    is_node = known[item_kind] = issubclass(item_kind, cst.CSTNode)
+                if is_node:
+                    found.append(item)
+            continue
+        is_node = known.get(kind)
+        if is_node is None:
+            is_node = known[kind] = issubclass(kind, cst.CSTNode)
+        if is_node:
+            found.append(value)
+    return found
+
+
 def iter_children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The child nodes of ``node`` that may hold code, in source order."""
-    for name in _fields_of(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+    return iter(_children(node))
 
 
 def iter_preorder(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """Every node under ``root`` (inclusive) in source pre-order, without recursion."""
     stack = [root]
     pop = stack.pop
-    push = stack.extend
     while stack:
         node = pop()
         yield node
-        push(reversed(tuple(iter_children(node))))
+        children = _children(node)
+        children.reverse()
+        stack.extend(children)
 
 
 # libcst node types paired with the ast node types they correspond to.
