@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 
 import pytest
+from graph_text import edge_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,19 +103,6 @@ def cont() -> Node:
 
 def draw(*nodes: Node) -> Graph:
     return build_graph(Workflow(name="handler", line=1, nodes=nodes))
-
-
-def edge_texts(graph: Graph) -> set[str]:
-    """Every edge as ``"source -> target [label] (back) (error)"``, by node label."""
-    label = {n.id: n.label for n in graph.nodes}
-    texts = set()
-    for e in graph.edges:
-        text = f"{label[e.source]} -> {label[e.target]}"
-        text += f" [{e.label}]" if e.label is not None else ""
-        text += " (back)" if e.back else ""
-        text += " (error)" if e.error else ""
-        texts.add(text)
-    return texts
 
 
 def labels(graph: Graph) -> list[str]:

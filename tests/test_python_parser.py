@@ -15,6 +15,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from graph_text import edge_texts
 
 from durable_viz import build_graph, parse_source
 from durable_viz.graph import Block, Kind, Node, ParseResult, Severity, Via, Workflow, walk
@@ -98,16 +99,7 @@ def block(node: Node, label: str | None) -> Block:
 
 
 def edges(workflow: Workflow) -> set[str]:
-    graph = build_graph(workflow)
-    label = {n.id: n.label for n in graph.nodes}
-    texts = set()
-    for e in graph.edges:
-        text = f"{label[e.source]} -> {label[e.target]}"
-        text += f" [{e.label}]" if e.label is not None else ""
-        text += " (back)" if e.back else ""
-        text += " (error)" if e.error else ""
-        texts.add(text)
-    return texts
+    return edge_texts(build_graph(workflow))
 
 
 def summary(workflow: Workflow) -> list[tuple[str, str]]:
