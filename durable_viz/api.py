@@ -126,7 +126,7 @@ def _candidates(folder: Path) -> list[Path]:
 
 
 def load(
-    target: str,
+    target: str | os.PathLike[str],
     *,
     source: str | None = None,
     direction: str = "TD",
@@ -136,7 +136,7 @@ def load(
     """Read a file or every handler in a folder.
 
     Args:
-        target: a file or folder path, as the user wrote it.
+        target: a file or folder path, as the user wrote it (shown as written in the output).
         source: the file's text, when it comes from elsewhere (an unsaved editor buffer).
         direction: ``TD`` or ``LR``.
         title: overrides the displayed workflow names.
@@ -145,6 +145,7 @@ def load(
     Raises:
         DurableVizError: the input cannot be read or parsed, or holds no handler.
     """
+    target = os.fspath(target)
     path = Path(target)
     if source is not None:
         files = [SourceFile(target, source, parse_source(source, path, display=target))]

@@ -35,14 +35,28 @@ class Renderer(Protocol):
     def __call__(self, document: Document) -> str: ...
 
 
+_TYPESCRIPT = "durable_viz.parsers.typescript:TypeScriptParser"
+
 PARSERS: dict[str, str] = {
     ".py": "durable_viz.parsers.python:PythonParser",
     ".pyi": "durable_viz.parsers.python:PythonParser",
+    ".ts": _TYPESCRIPT,
+    ".tsx": _TYPESCRIPT,
+    ".mts": _TYPESCRIPT,
+    ".cts": _TYPESCRIPT,
+    ".js": _TYPESCRIPT,
+    ".jsx": _TYPESCRIPT,
+    ".mjs": _TYPESCRIPT,
+    ".cjs": _TYPESCRIPT,
+    ".java": "durable_viz.parsers.java:JavaParser",
+    ".cs": "durable_viz.parsers.csharp:CSharpParser",
 }
 
 RENDERERS: dict[str, str] = {
     "mermaid": "durable_viz.renderers.mermaid:render",
     "json": "durable_viz.renderers.json_graph:render",
+    "svg": "durable_viz.renderers.svg:render",
+    "html": "durable_viz.renderers.html:render",
 }
 
 
