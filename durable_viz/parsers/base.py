@@ -126,38 +126,56 @@ def completion_text(
     return ", ".join(parts) or "custom completion"
 
 
-def _meaningful(nodes: tuple[Node, ...], *, loose: bool) -> bool:
+_Memo = dict[tuple[int, bool], tuple[Node, bool]]
+"""Answers of one pruning pass by (node id, loose); each keeps its node alive so ids stay unique."""
+
+
+def _meaningful(nodes: tuple[Node, ...], *, loose: bool, memo: _Memo) -> bool:
     """Whether a run of nodes holds something the diagram must show.
 
     Operations, returns and raises always count; ``break``/``continue`` count when ``loose``
-    (inside a condition, they change how a loop is left).
+    (inside a condition, they change how a loop is left). ``memo`` holds the answer for every
+    node already asked about in this pruning pass, so that deep nesting stays linear.
     """
     for node in nodes:
-        if node.kind in OPERATION_KINDS or node.kind in (Kind.RETURN, Kind.RAISE):
-            return True
-        if loose and node.kind in (Kind.BREAK, Kind.CONTINUE):
-            return True
-        if any(_meaningful(block.nodes, loose=loose) for block in node.blocks):
+        key = (id(node), loose)
+        known = memo.get(key)
+        if known is None:
+            known = (node, _node_meaningful(node, loose=loose, memo=memo))
+            memo[key] = known
+        if known[1]:
             return True
     return False
 
 
+def _node_meaningful(node: Node, *, loose: bool, memo: _Memo) -> bool:
+    if node.kind in OPERATION_KINDS or node.kind in (Kind.RETURN, Kind.RAISE):
+        return True
+    if loose and node.kind in (Kind.BREAK, Kind.CONTINUE):
+        return True
+    return any(_meaningful(block.nodes, loose=loose, memo=memo) for block in node.blocks)
+
+
 def prune(nodes: Iterable[Node]) -> tuple[Node, ...]:
     """Drop control structures that hold nothing durable and empty transparent scopes."""
+    return _prune(nodes, {})
+
+
+def _prune(nodes: Iterable[Node], memo: _Memo) -> tuple[Node, ...]:
     kept: list[Node] = []
     for original in nodes:
         node = original
         if node.blocks:
             node = replace(
                 node,
-                blocks=tuple(replace(b, nodes=prune(b.nodes)) for b in node.blocks),
+                blocks=tuple(replace(b, nodes=_prune(b.nodes, memo)) for b in node.blocks),
             )
         if node.kind is Kind.CONDITION and not _meaningful(
-            tuple(n for b in node.blocks for n in b.nodes), loose=True
+            tuple(n for b in node.blocks for n in b.nodes), loose=True, memo=memo
         ):
             continue
         if node.kind in (Kind.LOOP, Kind.TRY) and not _meaningful(
-            tuple(n for b in node.blocks for n in b.nodes), loose=False
+            tuple(n for b in node.blocks for n in b.nodes), loose=False, memo=memo
         ):
             continue
         if node.kind is Kind.SCOPE:

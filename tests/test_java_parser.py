@@ -1,0 +1,883 @@
+"""The Java parser: one small handler per construct, checked for kinds, names, positions,
+blocks, config, diagnostics and the edges the edge builder draws from the result.
+
+SDK facts (the name is the first argument and may be null, a result Class/TypeToken follows,
+every operation has an ``...Async`` form, parallel is a builder) come from shared/SDK-API.md,
+Java section; the graph rules from DESIGN.md. Edges read ``"source -> target [label]"``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from graph_text import edge_texts
+
+from durable_viz import build_graph, parse_source
+from durable_viz.graph import Kind, Node, ParseResult, Via, Workflow, walk
+
+PRELUDE = """\
+package com.acme;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.lambda.durable.*;
+import software.amazon.lambda.durable.config.*;
+import software.amazon.lambda.durable.retry.RetryStrategies;
+"""
+
+
+def handler(body: str, *, members: str = "", name: str = "Flow") -> str:
+    """A file with the usual imports and one handler class whose ``handleRequest`` holds ``body``
+    (``members``: more declarations in the class)."""
+    return (
+        PRELUDE
+        + f"\npublic class {name} extends DurableHandler<Input, String> {{\n"
+        + textwrap.indent(textwrap.dedent(members), "    ")
+        + "    @Override\n"
+        + "    public String handleRequest(Input input, DurableContext ctx) {\n"
+        + textwrap.indent(textwrap.dedent(body), "        ")
+        + "    }\n}\n"
+    )
+
+
+def parse(source: str, path: Path | str = "Flow.java") -> ParseResult:
+    return parse_source(source, Path(path))
+
+
+def workflow_of(source: str, path: Path | str = "Flow.java") -> Workflow:
+    result = parse(source, path)
+    assert len(result.workflows) == 1, result.workflows
+    return result.workflows[0]
+
+
+def summary(workflow: Workflow) -> list[tuple[str, str]]:
+    """(kind, label) of every node, in source order."""
+    return [(n.kind.value, n.label) for n in walk(workflow.nodes)]
+
+
+def find(workflow: Workflow, label: str) -> Node:
+    found = [n for n in walk(workflow.nodes) if n.label == label]
+    assert len(found) == 1, f"{len(found)} nodes labelled {label!r}: {summary(workflow)}"
+    return found[0]
+
+
+def blocks(node: Node) -> list[tuple[str, str | None, bool, list[str]]]:
+    """(role, label, dynamic, labels of its nodes) of every block of a node."""
+    return [(b.role, b.label, b.dynamic, [n.label for n in b.nodes]) for b in node.blocks]
+
+
+def edges(workflow: Workflow) -> set[str]:
+    return edge_texts(build_graph(workflow))
+
+
+def codes(result: ParseResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def at(source: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
+    """1-based (line, column) where ``needle`` occurs in ``source``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = source.index(needle, start + 1)
+    return source.count("\n", 0, start) + 1, start - (source.rfind("\n", 0, start) + 1) + 1
+
+
+# -- finding handlers ------------------------------------------------------------------------------
+
+
+def test_handler_classes_nested_generics_final_and_nested_classes() -> None:
+    source = PRELUDE + textwrap.dedent(
+        """
+        public final class Outer extends DurableHandler<Map<String, List<Item>>, Result> {
+            @Override
+            public Result handleRequest(Map<String, List<Item>> in, DurableContext context) {
+                context.step("outer-step", Result.class, s -> run());
+                return null;
+            }
+
+            static final class Inner
+                    extends software.amazon.lambda.durable.DurableHandler<String, String> {
+                public String handleRequest(String in, DurableContext c) {
+                    c.wait("inner-wait", Duration.ofSeconds(1));
+                    return in;
+                }
+            }
+        }
+
+        class NotAHandler {
+            public String handleRequest(String in, DurableContext c) {
+                c.step("never", String.class, s -> "x");
+                return in;
+            }
+        }
+        """
+    )
+    result = parse(source, "Outer.java")
+    assert [(w.name, w.line) for w in result.workflows] == [
+        ("Outer", at(source, "public final class Outer")[0]),
+        ("Inner", at(source, "static final class Inner")[0]),
+    ]
+    assert [summary(w) for w in result.workflows] == [
+        [("step", "outer-step")],
+        [("wait", "inner-wait")],
+    ]
+
+
+def test_anonymous_handler_and_test_runner_lambda() -> None:
+    source = PRELUDE + textwrap.dedent(
+        """
+        class Handlers {
+            static final DurableHandler<String, String> GREETER = new DurableHandler<>() {
+                @Override
+                public String handleRequest(String name, DurableContext context) {
+                    return context.step("greet", String.class, s -> "hi " + name);
+                }
+            };
+
+            void test() {
+                LocalDurableTestRunner.create(String.class, (input, c) -> {
+                    c.step("in-test", String.class, s -> input);
+                    return "ok";
+                });
+                var runner = LocalDurableTestRunner.create(String.class, (in,
+                    c) -> c.step("bound", String.class, s -> in));
+            }
+        }
+        """
+    )
+    result = parse(source, "Handlers.java")
+    assert [w.name for w in result.workflows] == ["GREETER", "test", "runner"]
+    assert [summary(w) for w in result.workflows] == [
+        [("step", "greet")],
+        [("step", "in-test")],
+        [("step", "bound")],
+    ]
+
+
+def test_a_file_without_handler_gives_no_workflow() -> None:
+    result = parse(
+        PRELUDE
+        + "class Helpers {\n"
+        + '    static void run(DurableContext c) { c.step("a", String.class, s -> ""); }\n'
+        + "}\n"
+    )
+    assert result.workflows == ()
+    assert result.language == "java"
+
+
+# -- operations ------------------------------------------------------------------------------------
+
+OPERATIONS = """\
+var a = ctx.step("s", String.class, s -> compute());
+ctx.wait("w", Duration.ofMinutes(90));
+var r = ctx.invoke("i", "fn-target", input, Result.class);
+var cb = ctx.createCallback("cb", String.class);
+ctx.waitForCallback("wfc", String.class, (id, sc) -> notify(id));
+ctx.waitForCondition("cond", State.class, (state, sc) -> check(state));
+ctx.runInChildContext("child", String.class, child -> child.step("inner", String.class, s -> ""));
+ctx.withRetry("retry", (attempt, rc) -> rc.step("try", String.class, s -> ""));
+return cb.get();
+"""
+
+
+@pytest.mark.parametrize("suffix", ["", "Async"])
+def test_every_operation_and_its_async_form(suffix: str) -> None:
+    body = OPERATIONS
+    if suffix:
+        for method in (
+            'step("s"',
+            "invoke(",
+            "createCallback(",
+            "waitForCallback(",
+            "waitForCondition(",
+            "runInChildContext(",
+            "withRetry(",
+        ):
+            name, _, rest = method.partition("(")
+            body = body.replace(f"ctx.{name}({rest}", f"ctx.{name}Async({rest}", 1)
+        body = body.replace('ctx.wait("w"', 'ctx.waitAsync("w"')
+    source = handler(body)
+    workflow = workflow_of(source)
+    assert summary(workflow) == [
+        ("step", "s"),
+        ("wait", "w"),
+        ("invoke", "i"),
+        ("create_callback", "cb"),
+        ("wait_for_callback", "wfc"),
+        ("wait_for_condition", "cond"),
+        ("child_context", "child"),
+        ("step", "inner"),
+        ("with_retry", "retry"),
+        ("step", "try"),
+    ]
+    step = find(workflow, "s")
+    assert (step.line, step.column) == at(source, "ctx.step" + suffix)
+    assert find(workflow, "w").annotations == ("90m",)
+    invoke = find(workflow, "i")
+    assert invoke.target == "fn-target"
+    assert invoke.annotations == ("calls fn-target",)
+    assert find(workflow, "retry").config["backoff_waits"] == "retry-backoff-{n}"
+    assert blocks(find(workflow, "child")) == [("body", "body", False, ["inner"])]
+
+
+def test_unnamed_operations_and_fallback_labels() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.step(null, String.class, s -> Billing.charge(input));
+            ctx.wait(null, Duration.ofSeconds(30));
+            ctx.invoke(null, "pricing-fn", input, String.class);
+            ctx.step(null, String.class, () -> legacy());
+            ctx.wait(Duration.ofMinutes(2));
+            return null;
+            """
+        )
+    )
+    assert [(n.label, n.name, n.annotations) for n in walk(workflow.nodes)] == [
+        ("Billing.charge", None, ("unnamed",)),
+        ("wait 30s", None, ("30s", "unnamed")),
+        ("pricing-fn", None, ("unnamed",)),
+        ("legacy", None, ("unnamed",)),
+        ("wait 2m", None, ("2m", "unnamed")),
+    ]
+
+
+def test_names_constants_enums_concatenation_and_format() -> None:
+    members = """
+        static final String CHARGE = "charge-card";
+        static final String PREFIX = "batch-";
+        enum Steps {
+            NOTIFY("notify-customer"), AUDIT("audit");
+            private final String value;
+            Steps(String value) { this.value = value; }
+            String value() { return value; }
+        }
+    """
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.step(CHARGE, String.class, s -> "");
+            ctx.step(Flow.CHARGE, String.class, s -> "");
+            ctx.step(Steps.NOTIFY.value(), String.class, s -> "");
+            ctx.step(Steps.AUDIT.name(), String.class, s -> "");
+            ctx.step(PREFIX + input.id(), String.class, s -> "");
+            ctx.step(String.format("item-%s-%d", input.id(), 3), String.class, s -> "");
+            ctx.step(input.fast() ? "fast" : "slow", String.class, s -> "");
+            String local = "local-name";
+            ctx.step(local, String.class, s -> "");
+            return null;
+            """,
+            members=members,
+        )
+    )
+    assert [(n.name, n.label, n.dynamic) for n in walk(workflow.nodes)] == [
+        ("charge-card", "charge-card", False),
+        ("charge-card", "charge-card", False),
+        ("notify-customer", "notify-customer", False),
+        ("AUDIT", "AUDIT", False),
+        ("batch-{}", "batch-{input.id()}", True),
+        ("item-{}-3", "item-{input.id()}-3", True),
+        ("{}", "{fast | slow}", True),
+        ("local-name", "local-name", False),
+    ]
+
+
+def test_unknown_context_method_is_diagnosed() -> None:
+    result = parse(handler('ctx.getLogger().info("x");\nctx.teleport("x");\nreturn null;\n'))
+    assert codes(result) == ["DV102"]
+    assert result.workflows[0].nodes == ()
+
+
+# -- parallel, map, combinators --------------------------------------------------------------------
+
+
+def test_parallel_builder_in_try_with_resources() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            try (var p = ctx.parallel("checks",
+                ParallelConfig.builder().maxConcurrency(2).build())) {
+                p.branch("a", String.class, c -> c.step("a-step", String.class, s -> ""));
+                p.branch(null, String.class, c -> {
+                    c.wait("b-wait", Duration.ofSeconds(5));
+                    return c.step("b-step", String.class, s -> "");
+                });
+                p.branch("empty", String.class, c -> "nothing durable");
+            }
+            ctx.step("after", String.class, s -> "");
+            return null;
+            """
+        )
+    )
+    parallel = find(workflow, "checks")
+    assert parallel.kind is Kind.PARALLEL
+    assert parallel.annotations == ("max 2 at once",)
+    assert blocks(parallel) == [
+        ("branch", "a", False, ["a-step"]),
+        ("branch", "parallel-branch-1", False, ["b-wait", "b-step"]),
+        ("branch", "empty", False, []),
+    ]
+    assert edges(workflow) == {
+        "Start -> checks",
+        "checks -> a-step",
+        "checks -> b-wait",
+        "b-wait -> b-step",
+        "checks -> after",
+        "a-step -> after",
+        "b-step -> after",
+        "after -> End",
+    }
+
+
+def test_parallel_builder_without_try_and_branch_in_loop() -> None:
+    source = handler(
+        """
+        var p = ctx.parallel("fan");
+        for (var item : input.items()) {
+            p.branch("item-" + item.id(), String.class, c -> c.step("work-" + item.id(),
+                String.class, s -> ""));
+        }
+        p.get();
+        return null;
+        """
+    )
+    result = parse(source)
+    parallel = find(result.workflows[0], "fan")
+    assert blocks(parallel) == [("branch", "item-{item.id()}", True, ["work-{item.id()}"])]
+    assert codes(result) == ["DV105"]
+    assert result.diagnostics[0].line == at(source, '"item-"')[0]
+
+
+def test_branches_registered_over_a_written_out_registry_are_expanded() -> None:
+    members = """
+        static final Map<String, String> TEAMS = Map.of("billing", "b@x", "legal", "l@x");
+        static final List<String> REGIONS = List.of("us", "eu");
+    """
+    workflow = workflow_of(
+        handler(
+            """
+            try (var p = ctx.parallel("ask")) {
+                for (var team : TEAMS.entrySet()) {
+                    p.branch(team.getKey(), String.class, c -> c.step("mail-" + team.getValue(),
+                        String.class, s -> ""));
+                }
+                for (String region : REGIONS) {
+                    p.branch(region, String.class, c -> c.step("check-" + region, String.class,
+                        s -> ""));
+                }
+            }
+            return null;
+            """,
+            members=members,
+        )
+    )
+    assert blocks(find(workflow, "ask")) == [
+        ("branch", "billing", False, ["mail-b@x"]),
+        ("branch", "legal", False, ["mail-l@x"]),
+        ("branch", "us", False, ["check-us"]),
+        ("branch", "eu", False, ["check-eu"]),
+    ]
+
+
+def test_map_over_registry_with_item_namer_and_over_runtime_items() -> None:
+    members = 'static final String[] REGIONS = {"us", "eu"};\n'
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.map("regions", List.of(REGIONS), String.class,
+                (region, index, c) -> c.step("policy-" + region + "-" + index, String.class,
+                    s -> ""),
+                MapConfig.builder().itemNamer((r,
+                    i) -> "region-" + r).nestingType(NestingType.FLAT).build());
+            ctx.map("files", input.files(), String.class, (file, index, c) -> c.step("read",
+                String.class, s -> ""));
+            return null;
+            """,
+            members=members,
+        )
+    )
+    regions = find(workflow, "regions")
+    assert blocks(regions) == [
+        ("item", "region-us", False, ["policy-us-0"]),
+        ("item", "region-eu", False, ["policy-eu-1"]),
+    ]
+    assert regions.annotations == ("flat",)
+    assert blocks(find(workflow, "files")) == [("item", "map-item-{i}", True, ["read"])]
+
+
+def test_all_of_and_any_of_over_async_futures() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            var a = ctx.stepAsync("a", String.class, s -> "");
+            DurableFuture<String> b = ctx.invokeAsync("b", "fn", input, String.class);
+            DurableFuture.allOf(a, b).get();
+            DurableFuture.anyOf(List.of(a, b));
+            DurableFuture.allOf(ctx.stepAsync("c", String.class, s -> ""), ctx.waitAsync("d",
+                Duration.ofSeconds(1)));
+            return null;
+            """
+        )
+    )
+    assert summary(workflow) == [
+        ("step", "a"),
+        ("invoke", "b"),
+        ("promise_all", "allOf"),
+        ("promise_any", "anyOf"),
+        ("promise_all", "allOf"),
+        ("step", "c"),
+        ("wait", "d"),
+    ]
+    first, any_of, second = (n for n in walk(workflow.nodes) if n.label in ("allOf", "anyOf"))
+    assert first.annotations == ("all of a, b",) and first.blocks == ()
+    assert any_of.annotations == ("any of a, b",)
+    assert blocks(second) == [("branch", "c", False, ["c"]), ("branch", "d", False, ["d"])]
+    assert "allOf -> c" in edges(workflow) and "d -> End" in edges(workflow)
+
+
+def test_future_never_awaited_is_diagnosed() -> None:
+    source = handler(
+        """
+        var lost = ctx.stepAsync("lost", String.class, s -> "");
+        ctx.waitAsync("dropped", Duration.ofSeconds(1));
+        var kept = ctx.stepAsync("kept", String.class, s -> "");
+        return kept.get();
+        """
+    )
+    result = parse(source)
+    assert [(d.code, d.line) for d in result.diagnostics] == [
+        ("DV110", at(source, "ctx.stepAsync")[0]),
+        ("DV110", at(source, "ctx.waitAsync")[0]),
+    ]
+
+
+def test_with_retry_as_method_and_static_call_with_config() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.withRetry("m", (attempt, c) -> c.step("m-" + attempt, String.class, s -> ""),
+                WithRetryConfig.builder().retryStrategy(RetryStrategies.exponentialBackoff(5,
+                    Duration.ofSeconds(1))).build());
+            DurableRetry.withRetry(ctx, "s", (attempt, c) -> c.step("s-step", String.class,
+                s -> ""));
+            return null;
+            """
+        )
+    )
+    method = find(workflow, "m")
+    assert method.kind is Kind.WITH_RETRY
+    assert method.annotations == ("retry: exponential x5",)
+    assert blocks(method) == [("body", "body", False, ["m-{attempt}"])]
+    assert blocks(find(workflow, "s")) == [("body", "body", False, ["s-step"])]
+
+
+def test_config_annotations() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.step("once", String.class, s -> "", StepConfig.builder()
+                .retryStrategy(RetryStrategies.LINEAR)
+                .semanticsPerRetry(StepSemantics.AT_MOST_ONCE_PER_RETRY).build());
+            ctx.step("fixed", String.class, s -> "",
+                StepConfig.builder().retryStrategy(RetryStrategies.fixedDelay(3,
+                Duration.ofSeconds(2))).build());
+            ctx.parallel("first",
+                ParallelConfig.builder().completionConfig(CompletionConfig.firstSuccessful()).build()).get();
+            ctx.map("few", input.items(), String.class, (i, n, c) -> "", MapConfig.builder()
+                .completionConfig(CompletionConfig.minSuccessful(2)).maxConcurrency(4).build());
+            ctx.invoke("tenant", "fn", input, String.class,
+                InvokeConfig.builder().tenantId("t-1").build());
+            ctx.createCallback("cb", String.class, CallbackConfig.builder()
+                .timeout(Duration.ofHours(24)).heartbeatTimeout(Duration.ofMinutes(5)).build());
+            ctx.runInChildContext("virtual", String.class, c -> "",
+                RunInChildContextConfig.builder().isVirtual(true).build());
+            return null;
+            """
+        )
+    )
+    assert {n.label: n.annotations for n in walk(workflow.nodes)} == {
+        "once": ("retry: linear", "at most once"),
+        "fixed": ("retry: fixed delay x3",),
+        "first": ("first successful",),
+        "few": ("min 2 successful", "max 4 at once"),
+        "tenant": ("calls fn", "tenant t-1"),
+        "cb": ("timeout 24h", "heartbeat 5m"),
+        "virtual": ("virtual",),
+    }
+    assert find(workflow, "once").config["semantics"] == "at most once per retry"
+
+
+def test_wait_for_callback_submitter_with_operations_is_a_block() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            ctx.waitForCallback("approval", String.class, (callbackId, c) -> {
+                c.step("send-link", String.class, s -> mail(callbackId));
+            });
+            return null;
+            """
+        )
+    )
+    assert blocks(find(workflow, "approval")) == [("body", "submitter", False, ["send-link"])]
+
+
+# -- control flow ---------------------------------------------------------------------------------
+
+
+def test_if_else_braceless_allman_and_else_if() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            if (input.a()) ctx.step("a", String.class, s -> "");
+            else if (input.b())
+            {
+                ctx.step("b", String.class, s -> "");
+            }
+            else
+                ctx.step("c", String.class, s -> "");
+            if (input.d() && ctx.step("e", Boolean.class, s -> true)) { }
+            return null;
+            """
+        )
+    )
+    assert summary(workflow) == [
+        ("condition", "input.a()"),
+        ("step", "a"),
+        ("condition", "input.b()"),
+        ("step", "b"),
+        ("step", "c"),
+        ("condition", "input.d()"),
+        ("step", "e"),
+    ]
+    assert edges(workflow) == {
+        "Start -> input.a()",
+        "input.a() -> a [yes]",
+        "input.a() -> input.b() [no]",
+        "input.b() -> b [yes]",
+        "input.b() -> c [no]",
+        "a -> input.d()",
+        "b -> input.d()",
+        "c -> input.d()",
+        "input.d() -> e [yes]",
+        "input.d() -> End [no]",
+        "e -> End",
+    }
+
+
+def test_switch_statement_groups_fall_through_and_break_leaves_the_switch() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            switch (input.kind()) {
+                case "a":
+                case "b":
+                    ctx.step("ab", String.class, s -> "");
+                    break;
+                case "c":
+                    ctx.step("c", String.class, s -> "");
+                case "d":
+                    ctx.step("d", String.class, s -> "");
+                    break;
+            }
+            return null;
+            """
+        )
+    )
+    switch = find(workflow, "switch input.kind()")
+    assert blocks(switch) == [
+        ("outcome", 'case "a", case "b"', False, ["ab"]),
+        ("outcome", 'case "c"', False, ["c", "d"]),
+        ("outcome", 'case "d"', False, ["d"]),
+    ]
+    assert switch.fallthrough == "no match"
+
+
+def test_arrow_switch_with_default_and_switch_expression_are_exhaustive() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            switch (input.tier()) {
+                case GOLD -> ctx.step("gold", String.class, s -> "");
+                default -> { ctx.step("other", String.class, s -> ""); }
+            }
+            String r = switch (input.kind()) {
+                case A, B -> ctx.step("ab", String.class, s -> "");
+                case C -> { yield ctx.step("c", String.class, s -> ""); }
+            };
+            return r;
+            """
+        )
+    )
+    first, second = (n for n in walk(workflow.nodes) if n.kind is Kind.CONDITION)
+    assert blocks(first) == [
+        ("outcome", "case GOLD", False, ["gold"]),
+        ("outcome", "default", False, ["other"]),
+    ]
+    assert first.fallthrough is None
+    assert blocks(second) == [
+        ("outcome", "case A, B", False, ["ab"]),
+        ("outcome", "case C", False, ["c"]),
+    ]
+    assert second.fallthrough is None
+
+
+def test_ternary_choosing_operations() -> None:
+    workflow = workflow_of(
+        handler(
+            'return input.vip() ? ctx.step("vip", String.class, s -> "")\n'
+            '    : ctx.step("std", String.class, s -> "");\n'
+        )
+    )
+    condition = find(workflow, "input.vip()")
+    assert blocks(condition) == [
+        ("outcome", "yes", False, ["vip"]),
+        ("outcome", "no", False, ["std"]),
+    ]
+
+
+def test_loops_of_every_kind() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            for (int i = 0; i < 3; i++) ctx.step("for", String.class, s -> "");
+            for (var item : input.items()) { ctx.step("each", String.class, s -> ""); }
+            while (input.more()) { ctx.wait("while", Duration.ofSeconds(1)); }
+            do { ctx.step("do", String.class, s -> ""); } while (input.again());
+            while (true) {
+                if (ctx.step("poll", Boolean.class, s -> true)) break;
+                if (input.skip()) continue;
+            }
+            input.items().forEach(item -> ctx.step("for-each", String.class, s -> ""));
+            for (var ignored : input.items()) { log(ignored); }
+            return null;
+            """
+        )
+    )
+    loops = [n for n in walk(workflow.nodes) if n.kind is Kind.LOOP]
+    assert [(n.label, n.infinite, n.do_while) for n in loops] == [
+        ("for (int i = 0; i < 3; i++)", False, False),
+        ("for item : input.items()", False, False),
+        ("while input.more()", False, False),
+        ("do … while input.again()", False, True),
+        ("while true", True, False),
+        ("for item : input.items()", False, False),
+    ]
+    infinite = edges(workflow)
+    assert "poll -> input.items() [yes]" not in infinite
+    assert "while true -> poll" in infinite
+
+
+def test_try_catch_finally_multi_catch_and_return_throw() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            try {
+                ctx.step("risky", String.class, s -> "");
+            } catch (TimeoutException | IOException e) {
+                ctx.step("recover", String.class, s -> "");
+                return "recovered";
+            } catch (Exception e) {
+                throw new IllegalStateException("failed", e);
+            } finally {
+                ctx.step("cleanup", String.class, s -> "");
+            }
+            return null;
+            """
+        )
+    )
+    node = find(workflow, "try")
+    assert node.catch_all
+    assert blocks(node) == [
+        ("body", "try", False, ["risky"]),
+        ("handler", "TimeoutException | IOException", False, ["recover", "return"]),
+        ("handler", "Exception", False, ["throw IllegalStateException"]),
+        ("finally", "finally", False, ["cleanup"]),
+    ]
+    assert {
+        "risky -> recover [TimeoutException | IOException] (error)",
+        "risky -> throw IllegalStateException [Exception] (error)",
+        "risky -> cleanup",
+    } <= edges(workflow)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def test_helpers_same_class_other_class_and_literal_substitution() -> None:
+    source = (
+        handler(
+            """
+        checkpoint(ctx, "start");
+        this.checkpoint(ctx, "again");
+        Audit.record(ctx, "audit-" + input.id());
+        return null;
+        """,
+            members="""
+            private void checkpoint(DurableContext c, String name) {
+                c.step(name, String.class, s -> "");
+            }
+        """,
+        )
+        + "class Audit {\n"
+        + "    static void record(DurableContext c, String what) {\n"
+        + '        c.step(what, String.class, s -> "");\n'
+        + "    }\n}\n"
+    )
+    workflow = workflow_of(source)
+    assert [(n.name, n.label, n.via) for n in walk(workflow.nodes)] == [
+        ("start", "start", Via("checkpoint", at(source, 'checkpoint(ctx, "start")')[0])),
+        ("again", "again", Via("checkpoint", at(source, "this.checkpoint")[0])),
+        ("audit-{}", "audit-{input.id()}", Via("record", at(source, "Audit.record")[0])),
+    ]
+
+
+def test_helper_in_another_file_of_the_source_tree(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "com" / "acme"
+    (package / "util").mkdir(parents=True)
+    (package / "util" / "Steps.java").write_text(
+        "package com.acme.util;\n"
+        "public class Steps {\n"
+        "    public static void audit(DurableContext ctx, String what) {\n"
+        '        ctx.step("audit-" + what, String.class, s -> what);\n'
+        "    }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    (package / "Local.java").write_text(
+        "package com.acme;\nclass Local { static void note(DurableContext c) {"
+        ' c.wait("note", Duration.ofSeconds(1)); } }\n',
+        encoding="utf-8",
+    )
+    main = package / "Flow.java"
+    source = handler(
+        'Steps.audit(ctx, "order");\nLocal.note(ctx);\nMissing.run(ctx);\nreturn null;\n'
+    )
+    source = source.replace("import java.time.Duration;", "import com.acme.util.Steps;")
+    main.write_text(source, encoding="utf-8")
+    result = parse(source, main)
+    nodes = list(walk(result.workflows[0].nodes))
+    assert [(n.label, n.file, n.line) for n in nodes] == [
+        ("audit-order", str(package / "util" / "Steps.java"), 4),
+        ("note", str(package / "Local.java"), 2),
+    ]
+    assert codes(result) == ["DV106"]
+
+
+def test_recursive_and_too_deep_helpers_are_bounded() -> None:
+    chain = "".join(
+        f"static void h{i}(DurableContext c) {{\n"
+        + f'    c.step("s{i}", String.class, s -> ""); h{i + 1}(c);\n'
+        + "}\n"
+        for i in range(12)
+    )
+    source = handler(
+        "again(ctx);\nh0(ctx);\nreturn null;\n",
+        members="static void again(DurableContext c) {"
+        ' c.step("loop", String.class, s -> ""); again(c); }\n' + chain,
+    )
+    result = parse(source)
+    labels = [n.label for n in walk(result.workflows[0].nodes)]
+    assert labels == ["loop", *(f"s{i}" for i in range(8))]
+    assert sorted(set(codes(result))) == ["DV103", "DV104"]
+
+
+def test_lambda_handed_to_other_code_is_diagnosed() -> None:
+    result = parse(
+        handler('executor.submit(() -> ctx.step("hidden", String.class, s -> ""));\nreturn null;\n')
+    )
+    assert codes(result) == ["DV108"]
+    assert result.workflows[0].nodes == ()
+
+
+# -- syntax errors --------------------------------------------------------------------------------
+
+
+def test_syntax_errors_are_recovered_drawn_and_diagnosed() -> None:
+    source = handler(
+        """
+        ctx.step("before", String.class, s -> "");
+        int x = ;
+        ctx.step("after", String.class, s -> "");
+        return null;
+        """
+    )
+    result = parse(source)
+    assert [n.label for n in walk(result.workflows[0].nodes)] == ["before", "after"]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("DV101", at(source, "int x")[0])]
+
+
+def test_statically_imported_all_of_and_a_builder_shadowed_in_a_branch() -> None:
+    source = handler(
+        """
+        var a = ctx.stepAsync("a", String.class, s -> "");
+        allOf(a).get();
+        try (var p = ctx.parallel("outer")) {
+            p.branch("one", String.class, c -> {
+                try (var p = c.parallel("inner")) {
+                    p.branch("deep", String.class, d -> d.step("deep-step", String.class, s -> ""));
+                }
+                return "";
+            });
+            p.branch("two", String.class, c -> c.step("two-step", String.class, s -> ""));
+        }
+        return null;
+        """
+    ).replace(
+        "import java.util.List;",
+        "import static software.amazon.lambda.durable.DurableFuture.allOf;",
+    )
+    workflow = workflow_of(source)
+    assert find(workflow, "allOf").annotations == ("all of a",)
+    assert blocks(find(workflow, "outer")) == [
+        ("branch", "one", False, ["inner"]),
+        ("branch", "two", False, ["two-step"]),
+    ]
+    assert blocks(find(workflow, "inner")) == [("branch", "deep", False, ["deep-step"])]
+
+
+def test_a_switch_statement_without_default_has_a_path_around_it() -> None:
+    workflow = workflow_of(
+        handler(
+            """
+            switch (input.kind()) {
+                case A -> ctx.step("a", String.class, s -> "");
+                case B -> ctx.step("b", String.class, s -> "");
+            }
+            return null;
+            """
+        )
+    )
+    assert find(workflow, "switch input.kind()").fallthrough == "no match"
+    assert "switch input.kind() -> End [no match]" in edges(workflow)
+
+
+def test_context_handed_to_a_constructor_is_diagnosed() -> None:
+    result = parse(handler("new Saga(ctx).run();\nreturn null;\n"))
+    assert codes(result) == ["DV106"]
+    assert "new Saga(...)" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize("cut", ["method", "class"])
+def test_a_file_cut_off_while_typing_is_still_drawn(cut: str) -> None:
+    body = """
+        ctx.step(FIRST, String.class, s -> "");
+        if (input.ok()) {
+            ctx.wait("pause", Duration.ofSeconds(5));
+        }
+        ctx.step("last", String.class, s -> "");
+    """
+    source = handler(body, members='static final String FIRST = "first";\n')
+    # Drop the closing braces of the class (and of the method): what an editor shows mid-edit.
+    source = source[: source.rindex("    }\n}\n")] if cut == "method" else source[:-2]
+    result = parse(source)
+    assert summary(result.workflows[0]) == [
+        ("step", "first"),
+        ("condition", "input.ok()"),
+        ("wait", "pause"),
+        ("step", "last"),
+    ]
+    assert result.workflows[0].name == "Flow"
+    assert "DV101" in codes(result)
