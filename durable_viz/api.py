@@ -208,6 +208,12 @@ def _load_folder(folder: Path, target: str) -> list[SourceFile]:
 def _no_handler_message(language: str) -> str:
     hints = {
         "python": "no durable handler found (a function decorated with @durable_execution)",
+        "java": "no durable handler found (a class extending DurableHandler<I, O>)",
+        "typescript": "no durable handler found (a withDurableExecution(...) call)",
+        "csharp": (
+            "no durable handler found (a DurableFunction.WrapAsync(...) call, a "
+            "[DurableExecution] method, or a method taking (TIn input, IDurableContext ctx))"
+        ),
     }
     return hints.get(language, "no durable handler found")
 

@@ -1,0 +1,366 @@
+"""Control structures of TypeScript/JavaScript as model nodes: ``if``/``else if``, ``switch``
+with fallthrough, the loops, ``try``/``catch``/``finally`` (an ``instanceof`` chain in a catch
+reads as one handler per error type), ternaries and ``&&``/``||``/``??`` choosing operations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from durable_viz.graph import Block, Kind, Node
+from durable_viz.parsers.base import one_line
+from durable_viz.parsers.typescript.module import text
+from durable_viz.parsers.typescript.syntax import field, kids, unwrap
+
+if TYPE_CHECKING:
+    from tree_sitter import Node as Syntax
+
+    from durable_viz.parsers.typescript.values import Scope
+
+__all__ = ["LABEL_LIMIT", "ControlFlow", "block"]
+
+LABEL_LIMIT = 80
+
+_TERMINAL = frozenset(
+    {"break_statement", "return_statement", "throw_statement", "continue_statement"}
+)
+
+
+class ControlFlow:
+    """Control structures; :class:`~.analyzer.Analyzer` supplies statements and expressions."""
+
+    break_targets: list[str]
+
+    # -- supplied by the analyzer ----------------------------------------------------------------
+
+    def statements(
+        self, statements: list[Syntax], scope: Scope, exits: str, *, top: bool
+    ) -> list[Node]:
+        raise NotImplementedError
+
+    def statement(self, statement: Syntax, scope: Scope, exits: str, last: bool) -> list[Node]:
+        raise NotImplementedError
+
+    def scan(self, expression: Syntax | None, scope: Scope) -> list[Node]:
+        raise NotImplementedError
+
+    def node(self, kind: Kind, label: str, at: Syntax, where: Scope, **fields: object) -> Node:
+        raise NotImplementedError
+
+    def forget_pattern(self, pattern: Syntax, scope: Scope) -> None:
+        raise NotImplementedError
+
+    # -- shared ----------------------------------------------------------------------------------
+
+    def branch(self, statement: Syntax | None, scope: Scope, exits: str) -> list[Node]:
+        """The nodes of an ``if`` branch or loop body (a block or a single statement)."""
+        if statement is None:
+            return []
+        if statement.type == "statement_block":
+            return self.statements(kids(statement), scope, exits, top=False)
+        return self.statement(statement, scope, exits, False)
+
+    def loop_body(self, statement: Syntax | None, scope: Scope, exits: str) -> list[Node]:
+        self.break_targets.append("loop")
+        try:
+            return self.branch(statement, scope, exits)
+        finally:
+            self.break_targets.pop()
+
+    # -- statements ------------------------------------------------------------------------------
+
+    def condition(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
+        """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
+        test = _test(statement)
+        before = self.scan(test, scope)
+        yes = self.branch(field(statement, "consequence"), scope, exits)
+        blocks = [block("outcome", yes, "yes")]
+        alternative = field(statement, "alternative")
+        if alternative is not None:
+            inner = kids(alternative)
+            otherwise = inner[0] if inner else None
+            if otherwise is not None and otherwise.type == "if_statement":
+                blocks.append(block("outcome", self.condition(otherwise, scope, exits), "no"))
+            else:
+                blocks.append(block("outcome", self.branch(otherwise, scope, exits), "no"))
+        label = scope.module.code(test, LABEL_LIMIT) if test is not None else "if"
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            statement,
+            scope,
+            blocks=tuple(blocks),
+            fallthrough=None if alternative is not None else "no",
+        )
+        return [*before, node]
+
+    def switch(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
+        """``switch``: one outcome per case; a case without ``break`` runs on into the next."""
+        test = _test(statement)
+        before = self.scan(test, scope)
+        body = field(statement, "body")
+        groups: list[tuple[list[str], list[Syntax]]] = []
+        waiting: list[str] = []
+        cases = kids(body) if body is not None else []
+        cases = [c for c in cases if c.type in ("switch_case", "switch_default")]
+        exhaustive = False
+        for index, case in enumerate(cases):
+            value = field(case, "value")
+            if case.type == "switch_default" or value is None:
+                waiting.append("default")
+                exhaustive = True
+            else:
+                waiting.append(scope.module.code(value, 40))
+            statements = case.children_by_field_name("body")
+            if statements or index == len(cases) - 1:
+                groups.append((waiting, list(statements)))
+                waiting = []
+        blocks: list[Block] = []
+        self.break_targets.append("switch")
+        try:
+            for index, (labels, statements) in enumerate(groups):
+                run = list(statements)
+                following = index
+                while not _terminates(run) and following + 1 < len(groups):
+                    following += 1
+                    run.extend(groups[following][1])
+                nodes = self.statements(run, scope, exits, top=False)
+                label = "default" if "default" in labels else "case " + " | ".join(labels)
+                blocks.append(block("outcome", nodes, label))
+        finally:
+            self.break_targets.pop()
+        label = one_line(f"switch {scope.module.code(test)}" if test else "switch", LABEL_LIMIT)
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            statement,
+            scope,
+            blocks=tuple(blocks),
+            fallthrough=None if exhaustive else "no match",
+        )
+        return [*before, node]
+
+    def for_loop(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
+        """``for (init; test; update)``; without a test it is left only by break/return/throw."""
+        initializer = field(statement, "initializer")
+        before: list[Node] = []
+        if initializer is not None:
+            if initializer.type in ("lexical_declaration", "variable_declaration"):
+                before = self.statement(initializer, scope, exits, False)
+            else:
+                before = self.scan(initializer, scope)
+        condition = field(statement, "condition")
+        test = None
+        if condition is not None and condition.type != "empty_statement":
+            inner = kids(condition) if condition.type == "expression_statement" else [condition]
+            test = inner[0] if inner else None
+        body = self.loop_body(field(statement, "body"), scope, exits)
+        label = _header(statement, scope)
+        loop = self.node(
+            Kind.LOOP, label, statement, scope, blocks=(block("body", body),), infinite=test is None
+        )
+        return [*before, loop]
+
+    def for_in(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
+        """``for (x of xs)``, ``for await (x of xs)`` and ``for (k in o)``."""
+        right = field(statement, "right")
+        left = field(statement, "left")
+        before = self.scan(right, scope)
+        if left is not None:
+            self.forget_pattern(left, scope)
+        body = self.loop_body(field(statement, "body"), scope, exits)
+        operator = field(statement, "operator")
+        awaits = any(c.type == "await" for c in statement.children)
+        label = "for await" if awaits else "for"
+        if left is not None and right is not None:
+            word = text(operator) if operator is not None else "of"
+            label = f"{label} {scope.module.code(left)} {word} {scope.module.code(right)}"
+        loop = self.node(
+            Kind.LOOP, one_line(label, LABEL_LIMIT), statement, scope, blocks=(block("body", body),)
+        )
+        return [*before, loop]
+
+    def while_loop(self, statement: Syntax, scope: Scope, exits: str, *, do: bool) -> list[Node]:
+        """``while`` and ``do ... while``; ``while (true)`` is left only by break/return/throw."""
+        test = _test(statement)
+        before = [] if do else self.scan(test, scope)
+        body = self.loop_body(field(statement, "body"), scope, exits)
+        shown = scope.module.code(test) if test is not None else "true"
+        label = one_line(f"{'do ... while' if do else 'while'} ({shown})", LABEL_LIMIT)
+        infinite = test is not None and shown in ("true", "1")
+        loop = self.node(
+            Kind.LOOP,
+            label,
+            statement,
+            scope,
+            blocks=(block("body", body),),
+            infinite=infinite,
+            do_while=do,
+        )
+        return [*before, loop]
+
+    def try_block(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
+        """``try``/``catch``/``finally``."""
+        blocks = [block("body", self.branch(field(statement, "body"), scope, exits), "try")]
+        catch_all = False
+        handler = field(statement, "handler")
+        if handler is not None:
+            parameter = field(handler, "parameter")
+            if parameter is not None:
+                self.forget_pattern(parameter, scope)
+            handlers, catch_all = self.handlers(handler, parameter, scope, exits)
+            blocks.extend(handlers)
+        finalizer = field(statement, "finalizer")
+        if finalizer is not None:
+            body = self.branch(field(finalizer, "body"), scope, exits)
+            blocks.append(block("finally", body, "finally"))
+        return [
+            self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks), catch_all=catch_all)
+        ]
+
+    def handlers(
+        self, handler: Syntax, parameter: Syntax | None, scope: Scope, exits: str
+    ) -> tuple[list[Block], bool]:
+        """The handler blocks of a catch clause, and whether it catches every error.
+
+        ``catch (e) { if (e instanceof A) {...} else if (e instanceof B) {...} else throw e; }``
+        is how TypeScript writes typed handlers: it reads as handlers ``A`` and ``B``.
+        """
+        body = field(handler, "body")
+        statements = kids(body) if body is not None else []
+        error = (
+            text(parameter) if parameter is not None and parameter.type == "identifier" else None
+        )
+        chain = statements[0] if len(statements) == 1 else None
+        if error is None or chain is None or _instance_type(chain, error) is None:
+            nodes = self.branch(body, scope, exits)
+            return [block("handler", nodes, "error")], True
+        blocks: list[Block] = []
+        current: Syntax | None = chain
+        while current is not None:
+            error_type = _instance_type(current, error) if current.type == "if_statement" else None
+            if error_type is None:
+                if _rethrows(current, error):
+                    return blocks, False
+                blocks.append(block("handler", self.branch(current, scope, exits), "error"))
+                return blocks, True
+            blocks.append(
+                block(
+                    "handler", self.branch(field(current, "consequence"), scope, exits), error_type
+                )
+            )
+            alternative = field(current, "alternative")
+            inner = kids(alternative) if alternative is not None else []
+            current = inner[0] if inner else None
+        # Errors of other types are caught and dropped: an empty handler catches them.
+        blocks.append(block("handler", [], "error"))
+        return blocks, True
+
+    # -- expressions -----------------------------------------------------------------------------
+
+    def ternary(self, expression: Syntax, scope: Scope) -> list[Node]:
+        """``test ? a : b`` choosing between operations."""
+        test = field(expression, "condition")
+        before = self.scan(test, scope)
+        yes = self.scan(field(expression, "consequence"), scope)
+        no = self.scan(field(expression, "alternative"), scope)
+        if not yes and not no:
+            return before
+        label = scope.module.code(test, LABEL_LIMIT) if test is not None else "?"
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            expression,
+            scope,
+            blocks=(block("outcome", yes, "yes"), block("outcome", no, "no")),
+        )
+        return [*before, node]
+
+    def logical(self, expression: Syntax, operator: str, scope: Scope) -> list[Node]:
+        """``a && op()`` runs the operation only when ``a`` holds (``||``/``??``: when not)."""
+        left, right = field(expression, "left"), field(expression, "right")
+        before = self.scan(left, scope)
+        after = self.scan(right, scope)
+        if not after or right is None:
+            return before
+        runs_on = "yes" if operator == "&&" else "no"
+        skips_on = "no" if runs_on == "yes" else "yes"
+        label = scope.module.code(left, LABEL_LIMIT) if left is not None else operator
+        if operator == "??" and left is not None:
+            label = f"{scope.module.code(left, LABEL_LIMIT)} != null"
+        node = self.node(
+            Kind.CONDITION,
+            label,
+            _first_call(right) or right,
+            scope,
+            blocks=(block("outcome", after, runs_on),),
+            fallthrough=skips_on,
+        )
+        return [*before, node]
+
+
+def block(
+    role: str, nodes: Iterable[Node], label: str | None = None, dynamic: bool = False
+) -> Block:
+    """A block as read; the workflow is pruned once at the end (pruning every level again
+    would cost quadratic time on deeply nested code)."""
+    return Block(role=role, label=label, nodes=tuple(nodes), dynamic=dynamic)
+
+
+def _test(statement: Syntax) -> Syntax | None:
+    condition = field(statement, "condition") or field(statement, "value")
+    return unwrap(condition) if condition is not None else None
+
+
+def _terminates(statements: list[Syntax]) -> bool:
+    if not statements:
+        return False
+    last = statements[-1]
+    if last.type == "statement_block":
+        return _terminates(kids(last))
+    return last.type in _TERMINAL
+
+
+def _header(statement: Syntax, scope: Scope) -> str:
+    body = field(statement, "body")
+    end = body.start_byte if body is not None else statement.end_byte
+    raw = scope.module.source.data[statement.start_byte : end].decode("utf-8", "replace")
+    return one_line(raw, LABEL_LIMIT)
+
+
+def _instance_type(statement: Syntax, error: str) -> str | None:
+    """``X`` when a statement is ``if (error instanceof X)``."""
+    if statement.type != "if_statement":
+        return None
+    test = _test(statement)
+    if test is None or test.type != "binary_expression":
+        return None
+    operator, left, right = field(test, "operator"), field(test, "left"), field(test, "right")
+    if operator is None or text(operator) != "instanceof" or left is None or right is None:
+        return None
+    if text(unwrap(left)) != error:
+        return None
+    return text(right)
+
+
+def _rethrows(statement: Syntax | None, error: str) -> bool:
+    """Whether a statement (or a block holding only it) is ``throw error``."""
+    if statement is None:
+        return False
+    if statement.type == "statement_block":
+        inner = kids(statement)
+        return len(inner) == 1 and _rethrows(inner[0], error)
+    if statement.type != "throw_statement":
+        return False
+    thrown = kids(statement)
+    return bool(thrown) and text(unwrap(thrown[0])) == error
+
+
+def _first_call(expression: Syntax) -> Syntax | None:
+    stack = [expression]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            return current
+        stack.extend(reversed(current.named_children))
+    return None

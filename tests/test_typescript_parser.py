@@ -1,0 +1,1184 @@
+"""The TypeScript/JavaScript parser: one small handler per construct, checked for kinds, names,
+positions, blocks, config and the edges the edge builder draws from the result.
+
+Facts about the SDK (overloads with an optional leading name, the invoke rule, default names)
+come from shared/SDK-API.md section 1; the graph rules from DESIGN.md. Edges are compared as
+``"source -> target [label]"`` strings by node label.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from graph_text import edge_texts
+
+from durable_viz import build_graph, parse_source
+from durable_viz.graph import Block, Kind, Node, ParseResult, Via, Workflow, walk
+
+PRELUDE = """\
+import {
+  withDurableExecution, withRetry, createRetryStrategy, createWaitStrategy, retryPresets,
+  StepSemantics, NestingType,
+} from "@aws/durable-execution-sdk-js";
+import type { DurableContext } from "@aws/durable-execution-sdk-js";
+"""
+PRELUDE_LINES = PRELUDE.count("\n")
+
+
+def handler(body: str, *, before: str = "") -> str:
+    """A module with the usual imports, ``before`` (module-level code) and one handler."""
+    return (
+        PRELUDE
+        + textwrap.dedent(before)
+        + "export const handler = withDurableExecution("
+        + "async (event: any, context: DurableContext) => {\n"
+        + textwrap.indent(textwrap.dedent(body), "  ")
+        + "});\n"
+    )
+
+
+def parse(source: str, path: str = "handler.ts") -> ParseResult:
+    return parse_source(textwrap.dedent(source), Path(path))
+
+
+def workflow_of(source: str, path: str = "handler.ts") -> Workflow:
+    result = parse(source, path)
+    assert len(result.workflows) == 1, result.workflows
+    return result.workflows[0]
+
+
+def find(workflow: Workflow, label: str) -> Node:
+    found = [n for n in walk(workflow.nodes) if n.label == label]
+    assert len(found) == 1, f"{len(found)} nodes labelled {label!r}: {summary(workflow)}"
+    return found[0]
+
+
+def block(node: Node, label: str | None) -> Block:
+    found = [b for b in node.blocks if b.label == label]
+    assert len(found) == 1, node.blocks
+    return found[0]
+
+
+def edges(workflow: Workflow) -> set[str]:
+    return edge_texts(build_graph(workflow))
+
+
+def summary(workflow: Workflow) -> list[tuple[str, str]]:
+    """(kind, label) of every node, in source order."""
+    return [(n.kind.value, n.label) for n in walk(workflow.nodes)]
+
+
+def names(workflow: Workflow) -> list[str | None]:
+    return [n.name for n in walk(workflow.nodes) if n.is_operation]
+
+
+def codes(result: ParseResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+# -- operations and names --------------------------------------------------------------------------
+
+
+def test_step_with_and_without_name() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step("charge", async () => charge());
+            await context.step(async () => audit.write());
+            """
+        )
+    )
+    named, unnamed = wf.nodes
+    assert (named.kind, named.name, named.label, named.annotations) == (
+        Kind.STEP,
+        "charge",
+        "charge",
+        (),
+    )
+    assert (unnamed.name, unnamed.label, unnamed.annotations) == (None, "audit.write", ("unnamed",))
+
+
+def test_operation_position_is_the_receiver() -> None:
+    source = handler('const x = await context.step("a", async () => 1);\n')
+    node = workflow_of(source).nodes[0]
+    line = PRELUDE_LINES + 2
+    assert (node.line, node.column) == (line, source.splitlines()[line - 1].index("context") + 1)
+
+
+def test_call_split_over_lines_and_chained() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const r = await context
+              .step("split", async () => 1);
+            const s = (await context.step("chained", async () => 2)).value.trim();
+            """
+        )
+    )
+    assert names(wf) == ["split", "chained"]
+    assert wf.nodes[0].line == PRELUDE_LINES + 2
+
+
+@pytest.mark.parametrize(
+    ("call", "kind", "name"),
+    [
+        ('context.wait("pause", { seconds: 5 })', Kind.WAIT, "pause"),
+        ("context.wait({ seconds: 5 })", Kind.WAIT, None),
+        ('context.runInChildContext("child", async (c) => 1)', Kind.CHILD_CONTEXT, "child"),
+        ("context.runInChildContext(async (c) => 1)", Kind.CHILD_CONTEXT, None),
+        ('context.map("each", items, async (c, i) => 1)', Kind.MAP, "each"),
+        ("context.map(items, async (c, i) => 1)", Kind.MAP, None),
+        ('context.parallel("fan", [async (c) => 1])', Kind.PARALLEL, "fan"),
+        ("context.parallel([async (c) => 1])", Kind.PARALLEL, None),
+        ('context.createCallback("cb")', Kind.CREATE_CALLBACK, "cb"),
+        ("context.createCallback()", Kind.CREATE_CALLBACK, None),
+        ("context.createCallback({ timeout: { hours: 1 } })", Kind.CREATE_CALLBACK, None),
+        (
+            "context.createCallback(undefined, { timeout: { hours: 1 } })",
+            Kind.CREATE_CALLBACK,
+            None,
+        ),
+        ('context.waitForCallback("wcb", async (id) => send(id))', Kind.WAIT_FOR_CALLBACK, "wcb"),
+        ("context.waitForCallback(async (id) => send(id))", Kind.WAIT_FOR_CALLBACK, None),
+        (
+            'context.waitForCondition("poll", check, { initialState: 1 })',
+            Kind.WAIT_FOR_CONDITION,
+            "poll",
+        ),
+        ("context.waitForCondition(check, { initialState: 1 })", Kind.WAIT_FOR_CONDITION, None),
+        ('context.invoke("ship", "arn:fn", { a: 1 })', Kind.INVOKE, "ship"),
+        ('context.invoke("arn:fn", { a: 1 })', Kind.INVOKE, None),
+        ('context.invoke("arn:fn")', Kind.INVOKE, None),
+        # The SDK's rule: a string second argument makes the first the name.
+        ('context.invoke("arn:fn", "plain payload")', Kind.INVOKE, "arn:fn"),
+        ("context.invoke(FN, payload)", Kind.INVOKE, None),
+        # Neither argument can be read: a config is an object, so a second non-object is the fn.
+        ("context.step(event.stepName, external)", Kind.STEP, "{}"),
+        ("context.step(external, CONFIG)", Kind.STEP, None),
+        ('context.invoke("ship", FN, payload)', Kind.INVOKE, "ship"),
+    ],
+)
+def test_both_overloads_of_every_method(call: str, kind: Kind, name: str | None) -> None:
+    before = (
+        "const FN = 'arn:constant';\nconst check = async (s: number) => s;\n"
+        "const CONFIG = { semantics: 'AT_MOST_ONCE_PER_RETRY' };\n"
+    )
+    wf = workflow_of(
+        handler(
+            f"const items = event.items;\nconst payload = {{}};\nawait {call};\n", before=before
+        )
+    )
+    node = wf.nodes[0]
+    assert (node.kind, node.name) == (kind, name)
+
+
+def test_invoke_target_and_annotation() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.invoke("ship", SHIPPING, { id: 1 }, { tenantId: "t-1" });
+            await context.invoke(SHIPPING, { id: 1 });
+            """,
+            before='const SHIPPING = "arn:shipping";\n',
+        )
+    )
+    named, unnamed = wf.nodes
+    assert (named.target, named.annotations) == (
+        "arn:shipping",
+        ("calls arn:shipping", "tenant t-1"),
+    )
+    assert (unnamed.label, unnamed.target, unnamed.name) == ("arn:shipping", "arn:shipping", None)
+
+
+def test_names_from_constants_enums_objects_and_templates() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step(CHARGE, async () => 1);
+            await context.step(Steps.Notify, async () => 1);
+            await context.step(NAMES.audit, async () => 1);
+            await context.step(`item-${event.id}`, async () => 1);
+            await context.step("pre-" + event.kind, async () => 1);
+            await context.step(undefined, async () => 1);
+            await context.step(`plain`, async () => 1);
+            await context.step(event.fast ? "fast" : "slow", async () => 1);
+            """,
+            before="""\
+            const CHARGE = "charge-card";
+            enum Steps { Notify = "notify-customer" }
+            const NAMES = { audit: "write-audit" } as const;
+            """,
+        )
+    )
+    nodes = list(wf.nodes)
+    assert [(n.name, n.dynamic) for n in nodes] == [
+        ("charge-card", False),
+        ("notify-customer", False),
+        ("write-audit", False),
+        ("item-{}", True),
+        ("pre-{}", True),
+        (None, False),
+        ("plain", False),
+        ("{}", True),
+    ]
+    assert nodes[3].label == "item-{event.id}"
+    assert nodes[7].label == "{fast | slow}"
+
+
+def test_aliases_optional_chaining_parentheses_void_and_return() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const c = context;
+            await c.step("via-alias", async () => 1);
+            await context?.step("optional", async () => 1);
+            await (context).step("parenthesised", async () => 1);
+            void context.step("voided", async () => 1);
+            return context.step("returned", async () => 1);
+            """
+        )
+    )
+    assert names(wf) == ["via-alias", "optional", "parenthesised", "voided", "returned"]
+
+
+def test_generic_type_arguments_on_calls() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const [p, id] = await context.createCallback<{ ok: boolean }>("approval");
+            const r = await context.step<number>("typed", async () => 1);
+            """
+        )
+    )
+    assert names(wf) == ["approval", "typed"]
+    # ``context``, not the ``await`` tree-sitter folds into the call
+    assert wf.nodes[0].column == len("  const [p, id] = await ") + 1
+
+
+def test_unknown_context_method_is_reported() -> None:
+    result = parse(handler('await context.teleport("x");\ncontext.logger.info("hi");\n'))
+    assert result.workflows[0].nodes == ()
+    assert codes(result) == ["DV102"]
+
+
+# -- handlers --------------------------------------------------------------------------------------
+
+
+def test_handler_forms() -> None:
+    source = PRELUDE + textwrap.dedent(
+        """\
+        import * as sdk from "@aws/durable-execution-sdk-js";
+        import { withDurableExecution as durable } from "@aws/durable-execution-sdk-js";
+
+        async function declared(event: any, ctx: DurableContext) {
+          await ctx.step("from-declared", async () => 1);
+        }
+
+        export const one = withDurableExecution(declared);
+        export const two = sdk.withDurableExecution<In, Out>(async (event, context) => {
+          await context.step("from-namespace", async () => 1);
+        });
+        export const three = durable(async function named(event: any, context: DurableContext) {
+          await context.step("from-alias", async () => 1);
+        });
+        const four = withDurableExecution(async (e: any, c: DurableContext) => {
+          await c.step("exported-as", async () => 1);
+        });
+        export { four as main };
+        """
+    )
+    result = parse(source)
+    assert [(w.name, names(w)) for w in result.workflows] == [
+        ("one", ["from-declared"]),
+        ("two", ["from-namespace"]),
+        ("three", ["from-alias"]),
+        ("main", ["exported-as"]),
+    ]
+
+
+def test_default_export_and_commonjs() -> None:
+    esm = workflow_of(
+        """\
+        import { withDurableExecution } from "@aws/durable-execution-sdk-js";
+        export default withDurableExecution(async function buildReport(event, ctx) {
+          await ctx.step("build", async () => 1);
+        });
+        """,
+        "report.mjs",
+    )
+    cjs = workflow_of(
+        """\
+        const { withDurableExecution } = require("@aws/durable-execution-sdk-js");
+        exports.handler = withDurableExecution(async (event, ctx) => {
+          await ctx.step("notify", async () => 1);
+        });
+        """,
+        "notify.cjs",
+    )
+    assert (esm.name, names(esm)) == ("buildReport", ["build"])
+    assert (cjs.name, names(cjs)) == ("handler", ["notify"])
+
+
+def test_handler_imported_from_a_relative_module(tmp_path: Path) -> None:
+    (tmp_path / "flow.ts").write_text(
+        "import type { DurableContext } from '@aws/durable-execution-sdk-js';\n"
+        "export async function run(event: any, context: DurableContext) {\n"
+        "  await context.step('in-flow', async () => 1);\n}\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "index.ts"
+    main.write_text(
+        "import { withDurableExecution } from '@aws/durable-execution-sdk-js';\n"
+        "import { run } from './flow.js';\n"
+        "export const handler = withDurableExecution(run);\n",
+        encoding="utf-8",
+    )
+    wf = parse_source(main.read_text(encoding="utf-8"), main, display="index.ts").workflows[0]
+    node = wf.nodes[0]
+    assert (wf.name, node.name, node.line, node.file) == ("handler", "in-flow", 3, "flow.ts")
+
+
+def test_no_handler_gives_no_workflow() -> None:
+    result = parse(
+        "export async function helper(ctx: any) { await ctx.step('x', async () => 1); }\n"
+    )
+    assert result.workflows == ()
+    assert result.language == "typescript"
+
+
+# -- control flow ----------------------------------------------------------------------------------
+
+
+def test_if_else_if_else_is_a_chain_of_conditions() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            if (event.tier === "premium") {
+              await context.step("priority", async () => 1);
+            } else if (event.tier === "business") {
+              await context.step("invoice", async () => 1);
+            } else {
+              await context.wait("batch", { minutes: 15 });
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    first = wf.nodes[0]
+    assert (first.kind, first.label, first.fallthrough) == (
+        Kind.CONDITION,
+        'event.tier === "premium"',
+        None,
+    )
+    nested = block(first, "no").nodes[0]
+    assert nested.label == 'event.tier === "business"'
+    assert edges(wf) == {
+        'Start -> event.tier === "premium"',
+        'event.tier === "premium" -> priority [yes]',
+        'event.tier === "premium" -> event.tier === "business" [no]',
+        'event.tier === "business" -> invoice [yes]',
+        'event.tier === "business" -> batch [no]',
+        "priority -> after",
+        "invoice -> after",
+        "batch -> after",
+        "after -> End",
+    }
+
+
+def test_guard_throw_goes_to_fail() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const ok = await context.step("validate", async () => true);
+            if (!ok) throw new InvalidOrder("bad");
+            await context.step("ship", async () => 1);
+            """
+        )
+    )
+    assert summary(wf) == [
+        ("step", "validate"),
+        ("condition", "!ok"),
+        ("raise", "throw InvalidOrder"),
+        ("step", "ship"),
+    ]
+    assert "throw InvalidOrder -> Fail" in edges(wf)
+    assert "!ok -> ship [no]" in edges(wf)
+
+
+def test_switch_with_fallthrough_shared_cases_and_default() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case "partial":
+                await context.step("prorate", async () => 1);
+              case "full":
+                await context.step("pay", async () => 1);
+                break;
+              case "credit":
+              case "voucher":
+                await context.step("credit", async () => 1);
+                break;
+              default:
+                throw new Error("unknown");
+            }
+            """
+        )
+    )
+    switch = wf.nodes[0]
+    assert switch.label == "switch event.kind"
+    assert switch.fallthrough is None
+    assert [(b.label, [n.label for n in b.nodes]) for b in switch.blocks] == [
+        ('case "partial"', ["prorate", "pay"]),
+        ('case "full"', ["pay"]),
+        ('case "credit" | "voucher"', ["credit"]),
+        ("default", ["throw Error"]),
+    ]
+
+
+def test_switch_without_default_has_a_way_around() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case 1:
+                await context.step("one", async () => 1);
+                break;
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    assert wf.nodes[0].fallthrough == "no match"
+    assert "switch event.kind -> after [no match]" in edges(wf)
+
+
+def test_break_inside_switch_inside_loop_leaves_the_switch_only() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            for (const x of event.xs) {
+              switch (x) {
+                case 1:
+                  await context.step("one", async () => 1);
+                  break;
+                default:
+                  await context.step("other", async () => 1);
+              }
+            }
+            """
+        )
+    )
+    loop = wf.nodes[0]
+    assert all(n.kind is not Kind.BREAK for n in walk(wf.nodes))
+    assert "one -> for x of event.xs (back)" in {e.replace(" [next item]", "") for e in edges(wf)}
+    assert loop.kind is Kind.LOOP
+
+
+def test_ternary_and_logical_operators_choose_operations() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const r = event.sms
+              ? await context.step("sms", async () => 1)
+              : await context.step("mail", async () => 1);
+            event.audit && (await context.step("audit", async () => 1));
+            event.cached || (await context.step("fill-cache", async () => 1));
+            """
+        )
+    )
+    ternary, conj, disj = wf.nodes
+    assert [(b.label, [n.label for n in b.nodes]) for b in ternary.blocks] == [
+        ("yes", ["sms"]),
+        ("no", ["mail"]),
+    ]
+    assert (conj.label, conj.fallthrough, conj.blocks[0].label) == ("event.audit", "no", "yes")
+    assert (disj.label, disj.fallthrough, disj.blocks[0].label) == ("event.cached", "yes", "no")
+
+
+@pytest.mark.parametrize(
+    ("loop", "label", "infinite", "do_while"),
+    [
+        ("for (let i = 0; i < 3; i++) {BODY}", "for (let i = 0; i < 3; i++)", False, False),
+        ("for (;;) {BODY break; }", "for (;;)", True, False),
+        ("for (const x of event.xs) {BODY}", "for x of event.xs", False, False),
+        ("for await (const x of stream) {BODY}", "for await x of stream", False, False),
+        ("for (const k in event.map) {BODY}", "for k in event.map", False, False),
+        ("while (event.more) {BODY}", "while (event.more)", False, False),
+        ("while (true) {BODY break; }", "while (true)", True, False),
+        ("do {BODY} while (event.more);", "do ... while (event.more)", False, True),
+    ],
+)
+def test_loops(loop: str, label: str, infinite: bool, do_while: bool) -> None:
+    body = loop.replace("BODY", ' await context.step("work", async () => 1); ')
+    wf = workflow_of(handler(body + "\n"))
+    node = wf.nodes[0]
+    assert (node.kind, node.label, node.infinite, node.do_while) == (
+        Kind.LOOP,
+        label,
+        infinite,
+        do_while,
+    )
+    assert [n.label for n in node.blocks[0].nodes if n.is_operation] == ["work"]
+
+
+def test_loop_without_durable_calls_is_not_drawn() -> None:
+    wf = workflow_of(
+        handler(
+            "for (const x of event.xs) { total += x; }\nawait context.step('a', async () => 1);\n"
+        )
+    )
+    assert summary(wf) == [("step", "a")]
+
+
+def test_break_and_continue_route_out_of_and_back_to_the_loop() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            while (true) {
+              const r = await context.step("poll", async () => 1);
+              if (r.done) break;
+              if (r.slow) {
+                await context.wait("backoff", { seconds: 5 });
+                continue;
+              }
+              await context.step("work", async () => 1);
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    found = edges(wf)
+    assert "r.done -> after [yes]" in found
+    assert "backoff -> while (true) (back)" in {e.replace(" [next item]", "") for e in found}
+    assert not any(e.startswith("while (true) -> after") for e in found)
+
+
+def test_for_each_callback_is_a_loop() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            event.skus.forEach(async (sku: string) => {
+              await context.step(`reconcile-${sku}`, async () => 1);
+            });
+            """
+        )
+    )
+    loop = wf.nodes[0]
+    assert (loop.kind, loop.label) == (Kind.LOOP, "event.skus.forEach(sku)")
+    assert [(n.name, n.dynamic) for n in loop.blocks[0].nodes] == [("reconcile-{}", True)]
+
+
+def test_try_catch_finally() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            try {
+              await context.step("book", async () => 1);
+            } catch (err) {
+              await context.step("compensate", async () => 1);
+            } finally {
+              await context.step("audit", async () => 1);
+            }
+            """
+        )
+    )
+    node = wf.nodes[0]
+    assert (node.kind, node.catch_all) == (Kind.TRY, True)
+    assert [(b.role, b.label) for b in node.blocks] == [
+        ("body", "try"),
+        ("handler", "error"),
+        ("finally", "finally"),
+    ]
+    assert "book -> compensate [error] (error)" in edges(wf)
+
+
+def test_instanceof_chain_in_a_catch_is_one_handler_per_type() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            try {
+              await context.step("charge", async () => 1);
+            } catch (err) {
+              if (err instanceof Declined) {
+                await context.step("release", async () => 1);
+              } else if (err instanceof Unavailable) {
+                return { ok: false };
+              } else {
+                throw err;
+              }
+            }
+            """
+        )
+    )
+    node = wf.nodes[0]
+    assert node.catch_all is False
+    assert [(b.role, b.label) for b in node.blocks] == [
+        ("body", "try"),
+        ("handler", "Declined"),
+        ("handler", "Unavailable"),
+    ]
+    assert [n.kind for n in node.blocks[2].nodes] == [Kind.RETURN]
+
+
+def test_instanceof_chain_without_rethrow_catches_the_rest() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            try {
+              await context.step("charge", async () => 1);
+            } catch (e) {
+              if (e instanceof Declined) await context.step("release", async () => 1);
+            }
+            """
+        )
+    )
+    node = wf.nodes[0]
+    assert node.catch_all is True
+    assert [b.label for b in node.blocks] == ["try", "Declined", "error"]
+
+
+def test_return_inside_a_block_is_an_exit_but_a_final_return_is_not() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            if (event.skip) {
+              return { skipped: true };
+            }
+            await context.step("work", async () => 1);
+            return { done: true };
+            """
+        )
+    )
+    assert summary(wf) == [("condition", "event.skip"), ("return", "return"), ("step", "work")]
+
+
+# -- bodies ----------------------------------------------------------------------------------------
+
+
+def test_parallel_branches_functions_and_named_objects() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const reserve = async (ctx: DurableContext) => ctx.step("reserve", async () => 1);
+            async function pay(ctx: DurableContext) {
+              return ctx.step("pay", async () => 1);
+            }
+            await context.parallel("checks", [
+              reserve,
+              { name: "take-payment", func: pay },
+              async (ctx: DurableContext) => ctx.step(async () => score()),
+              { func: async (ctx: DurableContext) => ctx.wait({ seconds: 1 }) },
+            ]);
+            """
+        )
+    )
+    parallel = wf.nodes[0]
+    assert [(b.role, b.label, [n.label for n in b.nodes]) for b in parallel.blocks] == [
+        ("branch", "parallel-branch-0", ["reserve"]),
+        ("branch", "take-payment", ["pay"]),
+        ("branch", "parallel-branch-2", ["score"]),
+        ("branch", "parallel-branch-3", ["wait 1s"]),
+    ]
+
+
+def test_nested_parallels_stay_nested() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.parallel("outer", [
+              async (a: DurableContext) => a.parallel("inner", [
+                async (b: DurableContext) => b.step("deep", async () => 1),
+              ]),
+            ]);
+            """
+        )
+    )
+    outer = wf.nodes[0]
+    inner = outer.blocks[0].nodes[0]
+    assert (inner.kind, inner.name, inner.blocks[0].nodes[0].name) == (
+        Kind.PARALLEL,
+        "inner",
+        "deep",
+    )
+
+
+def test_map_item_body_with_default_and_namer_names() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.map("plain", event.ids, async (ctx: DurableContext, id: string) =>
+              ctx.step(`load-${id}`, async () => 1));
+            await context.map("named", REGIONS, async (ctx: DurableContext, region: string) =>
+              ctx.step(`policy-${region}`, async () => 1), {
+                itemNamer: (r: string) => `region-${r}`,
+              });
+            """,
+            before='const REGIONS = ["us", "eu"];\n',
+        )
+    )
+    plain, named = wf.nodes
+    assert [(b.role, b.label, b.dynamic) for b in plain.blocks] == [("item", "map-item-{i}", True)]
+    assert [(b.label, [n.name for n in b.nodes]) for b in named.blocks] == [
+        ("region-us", ["policy-us"]),
+        ("region-eu", ["policy-eu"]),
+    ]
+
+
+def test_child_context_and_with_retry_bodies() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.runInChildContext("child", async (child: DurableContext) => {
+              await child.step("inside", async () => 1);
+            }, { virtualContext: true });
+            await withRetry(context, "charge-retry", async (ctx: DurableContext, attempt: number) =>
+              ctx.step("charge", async () => 1), {
+                retryStrategy: createRetryStrategy({ maxAttempts: 5 }),
+              });
+            await withRetry(context, async (ctx: DurableContext) => ctx.step("anon", f), {});
+            """
+        )
+    )
+    child, retry, anonymous = wf.nodes
+    assert (child.blocks[0].role, child.blocks[0].nodes[0].name, child.annotations) == (
+        "body",
+        "inside",
+        ("virtual",),
+    )
+    assert (retry.kind, retry.name, retry.config["backoff_waits"]) == (
+        Kind.WITH_RETRY,
+        "charge-retry",
+        "charge-retry-backoff-{n}",
+    )
+    assert retry.annotations == ("retry: exponential x5",)
+    assert (anonymous.name, anonymous.blocks[0].nodes[0].name) == (None, "anon")
+
+
+def test_wait_for_callback_submitter_with_durable_calls() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.waitForCallback("quiet", async (id: string) => notify(id));
+            await context.waitForCallback("busy", async (id: string, ctx: DurableContext) => {
+              await ctx.step("page", async () => 1);
+            });
+            """
+        )
+    )
+    quiet, busy = wf.nodes
+    assert quiet.blocks == ()
+    assert [(b.role, b.label, [n.name for n in b.nodes]) for b in busy.blocks] == [
+        ("body", "submitter", ["page"])
+    ]
+
+
+def test_create_callback_destructuring() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const [approval, callbackId] = await context.createCallback("approval", {
+              timeout: { hours: 24 }, heartbeatTimeout: { minutes: 30 },
+            });
+            await context.step("ask", async () => send(callbackId));
+            const answer = await approval;
+            """
+        )
+    )
+    callback = wf.nodes[0]
+    assert (callback.kind, callback.name, callback.annotations) == (
+        Kind.CREATE_CALLBACK,
+        "approval",
+        ("timeout 24h", "heartbeat 30m"),
+    )
+    assert names(wf) == ["approval", "ask"]
+
+
+# -- combinators and promises ----------------------------------------------------------------------
+
+
+def test_sdk_combinator_with_inline_operations() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.promise.all("both", [
+              context.step("a", async () => 1),
+              context.step("b", async () => 2),
+            ]);
+            await context.promise.any([context.step("c", async () => 3)]);
+            """
+        )
+    )
+    both, any_ = wf.nodes
+    assert (both.kind, both.name, [b.label for b in both.blocks]) == (
+        Kind.PROMISE_ALL,
+        "both",
+        ["a", "b"],
+    )
+    assert (any_.kind, any_.name, any_.annotations) == (Kind.PROMISE_ANY, None, ("unnamed",))
+
+
+def test_promises_created_now_and_joined_later() -> None:
+    result = parse(
+        handler(
+            """\
+            const a = context.step("a", async () => 1);
+            const b = context.step("b", async () => 2);
+            const [x, y] = await Promise.all([a, b]);
+            const winner = await Promise.race([context.wait("timeout", { seconds: 5 }), x]);
+            """
+        )
+    )
+    wf = result.workflows[0]
+    assert summary(wf) == [
+        ("step", "a"),
+        ("step", "b"),
+        ("promise_all", "Promise.all"),
+        ("promise_race", "Promise.race"),
+        ("wait", "timeout"),
+    ]
+    assert wf.nodes[2].annotations == ("combines a, b",)
+    assert wf.nodes[2].blocks == ()
+    assert codes(result) == []
+
+
+def test_native_promise_all_over_map_of_a_registry() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await Promise.all(SITES.map((site) => context.step(`count-${site}`, async () => 1)));
+            await Promise.all(event.ids.map((id: string) => context.step(`load-${id}`, f)));
+            await Promise.all([fetch("x"), other()]);
+            """,
+            before='const SITES = ["berlin", "osaka"];\n',
+        )
+    )
+    registry, runtime = wf.nodes
+    assert [(b.label, [n.name for n in b.nodes]) for b in registry.blocks] == [
+        ("berlin", ["count-berlin"]),
+        ("osaka", ["count-osaka"]),
+    ]
+    assert [(b.dynamic, [n.name for n in b.nodes]) for b in runtime.blocks] == [(True, ["load-{}"])]
+
+
+def test_never_awaited_promises_are_reported() -> None:
+    result = parse(
+        handler(
+            """\
+            const forgotten = context.step("forgotten", async () => 1);
+            context.step("floating", async () => 2);
+            const kept = context.step("kept", async () => 3);
+            await kept;
+            """
+        )
+    )
+    assert names(result.workflows[0]) == ["forgotten", "floating", "kept"]
+    messages = [(d.code, d.line) for d in result.diagnostics]
+    assert messages == [("DV110", PRELUDE_LINES + 2), ("DV110", PRELUDE_LINES + 3)]
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def test_helper_inlined_twice_with_literal_names() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await closeTicket(context, "close-rejected", event.id);
+            await closeTicket(context, "close-refunded", event.id);
+            """,
+            before="""\
+            async function closeTicket(ctx: DurableContext, name: string, id: string) {
+              return ctx.parallel(name, [
+                async (b: DurableContext) => b.step("mark-closed", async () => 1),
+              ]);
+            }
+            """,
+        )
+    )
+    first, second = wf.nodes
+    assert (first.name, second.name) == ("close-rejected", "close-refunded")
+    assert first.via == Via("closeTicket", PRELUDE_LINES + 7)
+    assert first.blocks[0].nodes[0].via == Via("closeTicket", PRELUDE_LINES + 7)
+
+
+def test_class_method_helpers_and_const_arrows() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await new Flow().run(context);
+            await stepOne(context);
+            """,
+            before="""\
+            class Flow {
+              async run(ctx: DurableContext) { await this.inner(ctx); }
+              async inner(ctx: DurableContext) { await ctx.step("in-class", async () => 1); }
+            }
+            const stepOne = async (ctx: DurableContext) => ctx.step("in-arrow", async () => 1);
+            """,
+        )
+    )
+    assert names(wf) == ["in-class", "in-arrow"]
+
+
+def test_helper_from_a_relative_module(tmp_path: Path) -> None:
+    (tmp_path / "steps.ts").write_text(
+        "export async function audit(ctx: any, what: string) {\n"
+        "  await ctx.step(`audit-${what}`, async () => 1);\n}\n",
+        encoding="utf-8",
+    )
+    main = tmp_path / "handler.ts"
+    source = handler(
+        'await audit(context, "start");\n', before='import { audit } from "./steps";\n'
+    )
+    main.write_text(source, encoding="utf-8")
+    wf = parse_source(main.read_text(encoding="utf-8"), main, display="handler.ts").workflows[0]
+    node = wf.nodes[0]
+    assert (node.name, node.file, node.line, node.via) == (
+        "audit-start",
+        "steps.ts",
+        2,
+        Via("audit", PRELUDE_LINES + 3),
+    )
+
+
+def test_recursion_and_unknown_callees_are_reported() -> None:
+    result = parse(
+        handler(
+            """\
+            await again(context, 3);
+            await somebody.elses(context);
+            """,
+            before="""\
+            async function again(ctx: DurableContext, n: number): Promise<void> {
+              await ctx.step("round", async () => 1);
+              if (n > 0) await again(ctx, n - 1);
+            }
+            """,
+        )
+    )
+    assert names(result.workflows[0]) == ["round"]
+    assert sorted(codes(result)) == ["DV103", "DV106"]
+
+
+def test_callback_handed_to_other_code_is_reported() -> None:
+    result = parse(
+        handler('setTimeout(async () => { await context.step("later", async () => 1); }, 5);\n')
+    )
+    assert result.workflows[0].nodes == ()
+    assert codes(result) == ["DV108"]
+
+
+# -- registries ------------------------------------------------------------------------------------
+
+
+def test_parallel_over_object_registry() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.parallel("by-keys", Object.keys(TEAMS).map((team) => ({
+              name: team,
+              func: async (ctx: DurableContext) => ctx.step(`ask-${team}`, async () => 1),
+            })));
+            await context.parallel("by-entries", Object.entries(TEAMS).map(([team, brief]) =>
+              async (ctx: DurableContext) => ctx.step(`brief-${team}`, async () => brief)));
+            """,
+            before='const TEAMS = { billing: "invoices", legal: "contracts" };\n',
+        )
+    )
+    keys, entries = wf.nodes
+    assert [(b.label, [n.name for n in b.nodes]) for b in keys.blocks] == [
+        ("billing", ["ask-billing"]),
+        ("legal", ["ask-legal"]),
+    ]
+    assert [(b.label, [n.name for n in b.nodes]) for b in entries.blocks] == [
+        ("billing", ["brief-billing"]),
+        ("legal", ["brief-legal"]),
+    ]
+
+
+def test_unresolvable_registry_is_one_dynamic_branch() -> None:
+    result = parse(
+        handler(
+            """\
+            await context.parallel("dyn", event.teams.map((t: string) =>
+              async (ctx: DurableContext) => ctx.step(`ask-${t}`, async () => 1)));
+            await context.parallel("opaque", event.branches);
+            """
+        )
+    )
+    dyn, opaque = result.workflows[0].nodes
+    assert [(b.label, b.dynamic, [n.name for n in b.nodes]) for b in dyn.blocks] == [
+        ("parallel-branch-{i}", True, ["ask-{}"])
+    ]
+    assert [(b.label, b.dynamic) for b in opaque.blocks] == [("parallel-branch-{i}", True)]
+    assert codes(result) == ["DV105"]
+
+
+# -- config ----------------------------------------------------------------------------------------
+
+
+def test_config_annotations() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step("a", fn, {
+              retryStrategy: retryPresets.noRetry,
+              semantics: StepSemantics.AtMostOncePerRetry,
+            });
+            await context.step("b", fn, { retryStrategy: createRetryStrategy({ maxAttempts: 3 }) });
+            await context.parallel("p", [], {
+              maxConcurrency: 2, completionConfig: { minSuccessful: 1 },
+            });
+            await context.map("m", items, fn, {
+              nesting: NestingType.FLAT, completionConfig: { toleratedFailurePercentage: 10 },
+            });
+            await context.waitForCondition("w", fn, {
+              waitStrategy: createWaitStrategy({ maxAttempts: 40 }), initialState: 0,
+            });
+            await context.wait("long", { hours: 1, minutes: 30 });
+            """,
+            before="const fn = async (ctx: any) => 1;\nconst items = [1];\n",
+        )
+    )
+    assert [n.annotations for n in wf.nodes] == [
+        ("retry: no retry", "at most once"),
+        ("retry: exponential x3",),
+        ("max 2 at once", "min 1 successful"),
+        ("flat", "tolerates 10% failures"),
+        ("polls up to 40x",),
+        ("90m",),
+    ]
+    assert wf.nodes[0].config["semantics"] == "at most once per retry"
+
+
+# -- syntax errors and grammars --------------------------------------------------------------------
+
+
+def test_syntax_errors_are_reported_and_the_rest_is_drawn() -> None:
+    source = handler(
+        """\
+        await context.step("before", async () => 1);
+        const broken = (;
+        await context.step("after", async () => 1);
+        """
+    )
+    result = parse(source)
+    assert "before" in names(result.workflows[0])
+    assert "after" in names(result.workflows[0])
+    errors = [d for d in result.diagnostics if d.code == "DV101"]
+    assert errors and errors[0].line == PRELUDE_LINES + 3
+
+
+@pytest.mark.parametrize("suffix", [".tsx", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts"])
+def test_every_extension_is_read(suffix: str) -> None:
+    typed = suffix in (".tsx", ".mts", ".cts")
+    context = "context: DurableContext" if typed else "context"
+    jsx = "const view = <Summary total={1} />;\n" if suffix in (".tsx", ".jsx") else ""
+    source = (
+        'import { withDurableExecution } from "@aws/durable-execution-sdk-js";\n'
+        f"export const handler = withDurableExecution(async (event, {context}) => {{\n"
+        f"  {jsx}  await context.step('work', async () => 1);\n}});\n"
+    )
+    result = parse(source, f"handler{suffix}")
+    assert names(result.workflows[0]) == ["work"]
+    assert [d for d in result.diagnostics if d.code == "DV101"] == []
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    source = handler('const café = "é"; await context.step("after-accent", async () => 1);\n')
+    node = workflow_of(source).nodes[0]
+    line = source.splitlines()[node.line - 1]
+    assert node.column == line.index("context") + 1
+
+
+def test_helpers_nested_too_deep_are_reported() -> None:
+    chain = "".join(
+        f"async function h{i}(ctx: DurableContext) {{ await h{i + 1}(ctx); }}\n" for i in range(12)
+    )
+    chain += 'async function h12(ctx: DurableContext) { await ctx.step("bottom", f); }\n'
+    result = parse(handler("await h0(context);\n", before=chain))
+    assert names(result.workflows[0]) == []
+    assert codes(result) == ["DV104"]
+
+
+def test_helper_module_that_cannot_be_read(tmp_path: Path) -> None:
+    (tmp_path / "steps.ts").write_bytes(b"\x00\x01binary")
+    main = tmp_path / "handler.ts"
+    source = handler("await audit(context);\n", before='import { audit } from "./steps";')
+    main.write_text(source, encoding="utf-8")
+    result = parse_source(source, main, display="handler.ts")
+    assert result.workflows[0].nodes == ()
+    assert sorted(codes(result)) == ["DV106", "DV107"]
+
+
+def test_then_callbacks_run_in_sequence() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step("first", f).then((r) => context.step("second", f));
+            """
+        )
+    )
+    assert names(wf) == ["first", "second"]
+
+
+def test_self_referencing_constants_do_not_hang() -> None:
+    wf = workflow_of(
+        handler(
+            "await context.step(A.x, f);\nawait context.step(B, f);\n",
+            before="const A = B.y;\nconst B = A.x;\n",
+        )
+    )
+    assert [n.dynamic for n in wf.nodes] == [True, True]
+
+
+def test_promises_kept_in_a_list_are_drawn_once() -> None:
+    result = parse(
+        handler(
+            """\
+            const loads = event.ids.map((id: string) => context.step(`load-${id}`, f));
+            const pair = [context.step("x", f), context.step("y", f)];
+            await Promise.all(loads);
+            await context.promise.all("both", pair);
+            await Promise.all(event.urls.map((u: string) => fetch(u)));
+            const plain = event.urls.map((u: string) => fetch(u));
+            await Promise.all(plain);
+            """
+        )
+    )
+    wf = result.workflows[0]
+    assert summary(wf) == [
+        ("loop", "event.ids.map(id)"),
+        ("step", "load-{id}"),
+        ("step", "x"),
+        ("step", "y"),
+        ("promise_all", "Promise.all"),
+        ("promise_all", "both"),
+    ]
+    assert [n.annotations for n in wf.nodes[-2:]] == [("combines loads",), ("combines pair",)]
+    assert codes(result) == []
+
+
+def test_handler_inside_middleware_and_module_exports() -> None:
+    wrapped = workflow_of(
+        """\
+        import { withDurableExecution } from "@aws/durable-execution-sdk-js";
+        export const main = middy(withDurableExecution(async (event, ctx) => {
+          await ctx.step("wrapped", async () => 1);
+        })).use(logger());
+        """
+    )
+    exported = workflow_of(
+        """\
+        const { withDurableExecution } = require("@aws/durable-execution-sdk-js");
+        module.exports = withDurableExecution(async (event, ctx) => {
+          await ctx.step("whole-module", async () => 1);
+        });
+        """,
+        "index.cjs",
+    )
+    assert (wrapped.name, names(wrapped)) == ("main", ["wrapped"])
+    assert (exported.name, names(exported)) == ("handler", ["whole-module"])
