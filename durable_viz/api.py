@@ -8,6 +8,7 @@ from pathlib import Path
 
 from durable_viz.errors import DurableVizError, InputError, NoHandlerError
 from durable_viz.graph import Diagnostic, ParseResult, Severity
+from durable_viz.parsers.base import run_deep
 from durable_viz.registry import PARSERS, get_parser, get_renderer
 from durable_viz.render import Document, SourceFile
 
@@ -219,5 +220,10 @@ def _no_handler_message(language: str) -> str:
 
 
 def render(document: Document, format_name: str) -> str:
-    """Render a document in the named format."""
-    return get_renderer(format_name)(document)
+    """Render a document in the named format.
+
+    Graph building and the renderers recurse over the block tree; a workflow nested thousands
+    of levels deep (which every parser reads) is rendered on a large stack rather than refused.
+    """
+    renderer = get_renderer(format_name)
+    return run_deep(lambda: renderer(document))

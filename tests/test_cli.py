@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -292,9 +293,9 @@ def test_not_utf8_column_counts_characters(tmp_path: Path) -> None:
     assert_one_error(in_process(["bad.py"], tmp_path), 1, "bad.py:2:13: ", "UTF-8")
 
 
-def test_open_is_usage_error(tmp_path: Path) -> None:
+def test_open_with_another_format_is_usage_error(tmp_path: Path) -> None:
     write(tmp_path, {"h.py": HANDLER})
-    assert_one_error(in_process(["h.py", "--open"], tmp_path), 2, "", "html")
+    assert_one_error(in_process(["h.py", "--open", "--json"], tmp_path), 2, "", "html")
 
 
 # -- hostile input: deep nesting and a big file ----------------------------------------------------
@@ -356,6 +357,34 @@ def test_deep_nesting_python_accepts_is_drawn(tmp_path: Path, shape: str, depth:
     result = as_module(["deep.py", "--format", "json"], tmp_path)
     assert result.code == 0, result.stderr
     assert step_names(result.stdout) == ["first", "second", "deep"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "mermaid"])
+def test_thousands_of_nested_operations_are_drawn(tmp_path: Path, fmt: str) -> None:
+    # CPython refuses 100 nested blocks, TypeScript does not: the graph builder and every
+    # renderer must handle a workflow as deep as any parser can read.
+    depth = 2000
+    opening = "".join(
+        f'if (e.a{i}) {{ await context.step("s{i}", async () => {i});\n' for i in range(depth)
+    )
+    source = (
+        'import { withDurableExecution } from "@aws/durable-execution-sdk-js";\n'
+        "export const handler = withDurableExecution(async (e, context) => {\n"
+        + opening
+        + "}" * depth
+        + "\n});\n"
+    )
+    (tmp_path / "deep.ts").write_text(source, encoding="utf-8")
+    result = in_process(["deep.ts", "--format", fmt], tmp_path)
+    assert result.code == 0, result.stderr
+    if fmt == "json":
+        (workflow,) = json.loads(result.stdout)["workflows"]
+        kinds = [node["kind"] for node in workflow["nodes"]]
+        assert kinds.count("condition") == depth
+        assert kinds.count("step") == depth
+    else:
+        steps = re.findall(r'^ *n\d+\["(s\d+)"\]$', result.stdout, flags=re.MULTILINE)
+        assert steps == [f"s{i}" for i in range(depth)]
 
 
 @pytest.mark.slow
