@@ -86,7 +86,9 @@ _is_node_type: dict[type, bool] = {}
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The child nodes of ``node`` that may hold code, in source order.
 
-    ``isinstance`` against libcst's abstract base classes is slow; a per-type cache is not.
+    ``isinstance`` against libcst's abstract base classes is slow, and so is a first
+    ``issubclass`` (it walks every registered subclass); the MRO answers the same question for
+    real subclasses, which all libcst nodes are, and a per-type cache keeps it to once a type.
     """
     found: list[cst.CSTNode] = []
     known = _is_node_type
@@ -98,13 +100,13 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
                 item_kind = type(item)
                 is_node = known.get(item_kind)
                 if is_node is None:
-                    is_node = known[item_kind] = issubclass(item_kind, cst.CSTNode)
+                    is_node = known[item_kind] = cst.CSTNode in item_kind.__mro__
                 if is_node:
                     found.append(item)
             continue
         is_node = known.get(kind)
         if is_node is None:
-            is_node = known[kind] = issubclass(kind, cst.CSTNode)
+            is_node = known[kind] = cst.CSTNode in kind.__mro__
         if is_node:
             found.append(value)
     return found
