@@ -21,6 +21,9 @@ END_ID = "end"
 FAIL_ID = "fail"
 
 _HIDDEN = frozenset({Kind.BREAK, Kind.CONTINUE, Kind.SCOPE})
+_JUMP_KINDS = frozenset({Kind.BREAK, Kind.CONTINUE})
+_JUMPS = frozenset({"break", "continue"})
+_SELF_ROUTED = _JUMP_KINDS | {Kind.LOOP}
 _GROUPS = frozenset({Kind.TRY})
 
 
@@ -83,11 +86,20 @@ class _Pending:
 
 
 class _LoopFrame:
-    __slots__ = ("breaks", "loop_id")
+    """A loop, or (``loop_id`` None) another statement a labelled ``break`` may leave."""
 
-    def __init__(self, loop_id: str) -> None:
+    __slots__ = ("breaks", "label", "loop_id")
+
+    def __init__(self, loop_id: str | None, label: str | None = None) -> None:
         self.loop_id = loop_id
+        self.label = label
         self.breaks: list[_Pending] = []
+
+    def takes(self, how: str, label: str | None) -> bool:
+        """Whether a ``break``/``continue`` (naming ``label``, if any) stops at this frame."""
+        if how == "continue" and self.loop_id is None:
+            return False
+        return self.label == label if label is not None else self.loop_id is not None
 
 
 class _FunctionFrame:
@@ -192,11 +204,22 @@ class _Builder:
         return incoming
 
     def _visit(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
+        if node.jump_label is not None and node.kind not in _SELF_ROUTED:
+            # A labelled statement that is not a loop (a switch, an if): a ``break`` naming it
+            # goes on after it. (A loop's own frame carries its label.)
+            frame = _LoopFrame(None, node.jump_label)
+            self.frames.append(frame)
+            exits = self._visit_node(node, incoming)
+            self.frames.pop()
+            return exits + frame.breaks
+        return self._visit_node(node, incoming)
+
+    def _visit_node(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
         kind = node.kind
         if kind is Kind.SCOPE:
             return self._function_scope(node.blocks[0].nodes if node.blocks else (), incoming)
-        if kind in (Kind.BREAK, Kind.CONTINUE):
-            self._route_jump(incoming, kind.value)
+        if kind in _JUMP_KINDS:
+            self._route_jump(incoming, kind.value, node.jump_label)
             return []
         if kind is Kind.TRY:
             return self._try(node, incoming)
@@ -244,7 +267,7 @@ class _Builder:
         body = next((b.nodes for b in node.blocks if b.role == "body"), ())
         orelse = next((b.nodes for b in node.blocks if b.role == "else"), ())
         again = "repeat" if node.do_while or node.infinite else "next item"
-        frame = _LoopFrame(node_id)
+        frame = _LoopFrame(node_id, node.jump_label)
         self.frames.append(frame)
         if node.do_while:
             # The body runs first; the loop node is the test at its end.
@@ -295,37 +318,52 @@ class _Builder:
         escaping = [p for group in frame.escapes.values() for p in group]
         final_exits = self._sequence(final.nodes, exits + escaping)
         for how in frame.escapes:
-            text = "return" if how in ("workflow", "function") else how
+            text = "return" if how in ("workflow", "function") else how.split(" ", 1)[0]
             self._escape([_Pending(p.source, p.label or text) for p in final_exits], how)
         return final_exits if exits else []
 
     def _escape(self, labelled: list[_Pending], how: str) -> None:
         """Send exits that left a try early on to where they were going."""
+        jump, _, label = how.partition(" ")
         if how == "raise":
             self._route_raise(labelled, start=len(self.frames) - 1)
-        elif how in ("break", "continue"):
-            self._route_jump(labelled, how)
+        elif jump in _JUMPS:
+            self._route_jump(labelled, jump, label or None)
         else:
             for p in labelled:
                 self._route_return(p, how)
 
     # -- routing of exits ------------------------------------------------------------------------
 
-    def _route_jump(self, pending: list[_Pending], how: str) -> None:
-        """``break``/``continue``: to the innermost loop, through any ``finally`` on the way."""
+    def _route_jump(self, pending: list[_Pending], how: str, label: str | None = None) -> None:
+        """``break``/``continue``: to the innermost loop, or to the statement its label names,
+        through any ``finally`` on the way. A label no enclosing statement carries is read as a
+        plain jump."""
+        if label is not None and not self._labelled(how, label):
+            label = None
         for frame in reversed(self.frames):
             if isinstance(frame, _FunctionFrame):
                 return
             if isinstance(frame, _TryFrame) and frame.has_finally:
-                frame.escapes.setdefault(how, []).extend(pending)
+                key = how if label is None else f"{how} {label}"
+                frame.escapes.setdefault(key, []).extend(pending)
                 return
-            if isinstance(frame, _LoopFrame):
+            if isinstance(frame, _LoopFrame) and frame.takes(how, label):
                 if how == "break":
                     frame.breaks.extend(pending)
-                else:
+                elif frame.loop_id is not None:
                     back = [_Pending(p.source, p.label, True, p.error) for p in pending]
                     self._connect(back, frame.loop_id)
                 return
+
+    def _labelled(self, how: str, label: str) -> bool:
+        """Whether a statement of the current function carries ``label`` for this jump."""
+        for frame in reversed(self.frames):
+            if isinstance(frame, _FunctionFrame):
+                return False
+            if isinstance(frame, _LoopFrame) and frame.takes(how, label):
+                return True
+        return False
 
     def _record_error_source(self, node_id: str) -> None:
         for frame in reversed(self.frames):

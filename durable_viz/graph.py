@@ -143,6 +143,10 @@ class Node:
             whose body holds it (a branch, a map item, an inlined helper).
         file: the file the node's line refers to, when it is not the workflow's own file (a
             helper imported from another module).
+        jump_label: for a ``break`` or ``continue``, the statement it leaves or repeats (a loop
+            or switch the code labels ``outer:``, or a label the parser makes up for a switch a
+            plain ``break`` leaves); for any other node, the label ``break``/``continue`` use to
+            name it. ``None``: a plain ``break``/``continue`` of the innermost loop.
     """
 
     kind: Kind
@@ -162,6 +166,7 @@ class Node:
     catch_all: bool = False
     scope: str = "workflow"
     file: str | None = None
+    jump_label: str | None = None
 
     @property
     def is_operation(self) -> bool:

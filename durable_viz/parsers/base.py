@@ -129,12 +129,41 @@ def completion_text(
 _Memo = dict[tuple[int, bool], tuple[Node, bool]]
 """Answers of one pruning pass by (node id, loose); each keeps its node alive so ids stay unique."""
 
+_Escapes = dict[int, tuple[Node, frozenset[str]]]
+"""Labels of the labelled jumps leaving each node, by node id (kept alive the same way)."""
+
+
+def _escaping(node: Node, memo: _Escapes) -> frozenset[str]:
+    """The labels of labelled ``break``/``continue`` nodes inside ``node`` that leave it.
+
+    Such a jump decides how an enclosing statement goes on (``continue outer`` from a search
+    loop holding nothing durable), so the structures it sits in are kept. A jump never leaves
+    a function: operations' blocks and scopes stop it.
+    """
+    known = memo.get(id(node))
+    if known is not None:
+        return known[1]
+    if node.kind in (Kind.BREAK, Kind.CONTINUE):
+        labels = frozenset((node.jump_label,)) if node.jump_label is not None else frozenset()
+    elif node.kind in OPERATION_KINDS or node.kind is Kind.SCOPE:
+        labels = frozenset()
+    else:
+        found: set[str] = set()
+        for block in node.blocks:
+            for child in block.nodes:
+                found.update(_escaping(child, memo))
+        found.discard(node.jump_label or "")
+        labels = frozenset(found)
+    memo[id(node)] = (node, labels)
+    return labels
+
 
 def _meaningful(nodes: tuple[Node, ...], *, loose: bool, memo: _Memo) -> bool:
     """Whether a run of nodes holds something the diagram must show.
 
-    Operations, returns and raises always count; ``break``/``continue`` count when ``loose``
-    (inside a condition, they change how a loop is left). ``memo`` holds the answer for every
+    Operations, returns and raises always count; plain ``break``/``continue`` count when
+    ``loose`` (inside a condition, they change how a loop is left; labelled ones count where
+    they leave a structure, see :func:`_escaping`). ``memo`` holds the answer for every
     node already asked about in this pruning pass, so that deep nesting stays linear.
     """
     for node in nodes:
@@ -151,31 +180,39 @@ def _meaningful(nodes: tuple[Node, ...], *, loose: bool, memo: _Memo) -> bool:
 def _node_meaningful(node: Node, *, loose: bool, memo: _Memo) -> bool:
     if node.kind in OPERATION_KINDS or node.kind in (Kind.RETURN, Kind.RAISE):
         return True
-    if loose and node.kind in (Kind.BREAK, Kind.CONTINUE):
+    if loose and node.kind in (Kind.BREAK, Kind.CONTINUE) and node.jump_label is None:
         return True
     return any(_meaningful(block.nodes, loose=loose, memo=memo) for block in node.blocks)
 
 
 def prune(nodes: Iterable[Node]) -> tuple[Node, ...]:
     """Drop control structures that hold nothing durable and empty transparent scopes."""
-    return _prune(nodes, {})
+    return _prune(nodes, {}, {})
 
 
-def _prune(nodes: Iterable[Node], memo: _Memo) -> tuple[Node, ...]:
+def _prune(nodes: Iterable[Node], memo: _Memo, escapes: _Escapes) -> tuple[Node, ...]:
     kept: list[Node] = []
     for original in nodes:
         node = original
         if node.blocks:
             node = replace(
                 node,
-                blocks=tuple(replace(b, nodes=_prune(b.nodes, memo)) for b in node.blocks),
+                blocks=tuple(replace(b, nodes=_prune(b.nodes, memo, escapes)) for b in node.blocks),
             )
-        if node.kind is Kind.CONDITION and not _meaningful(
-            tuple(n for b in node.blocks for n in b.nodes), loose=True, memo=memo
+        if (
+            node.kind is Kind.CONDITION
+            and not _meaningful(
+                tuple(n for b in node.blocks for n in b.nodes), loose=True, memo=memo
+            )
+            and not _escaping(node, escapes)
         ):
             continue
-        if node.kind in (Kind.LOOP, Kind.TRY) and not _meaningful(
-            tuple(n for b in node.blocks for n in b.nodes), loose=False, memo=memo
+        if (
+            node.kind in (Kind.LOOP, Kind.TRY)
+            and not _meaningful(
+                tuple(n for b in node.blocks for n in b.nodes), loose=False, memo=memo
+            )
+            and not _escaping(node, escapes)
         ):
             continue
         if node.kind is Kind.SCOPE:

@@ -10,6 +10,7 @@ import software.amazon.lambda.durable.DurableHandler;
 import software.amazon.lambda.durable.WaitForConditionResult;
 import software.amazon.lambda.durable.config.StepConfig;
 import software.amazon.lambda.durable.config.WaitForConditionConfig;
+import software.amazon.lambda.durable.retry.JitterStrategy;
 import software.amazon.lambda.durable.retry.RetryStrategies;
 import software.amazon.lambda.durable.retry.WaitStrategies;
 
@@ -50,7 +51,7 @@ public class AgentLoop extends DurableHandler<Prompt, Map<String, Object>> {
                     "call-model",
                     Reply.class,
                     s -> Model.complete(messages, Tools.schemas()),
-                    StepConfig.builder().retryStrategy(RetryStrategies.DEFAULT).build());
+                    StepConfig.builder().retryStrategy(RetryStrategies.Presets.DEFAULT).build());
 
             if (reply.stopReason().equals("end_turn")) {
                 messages.add(Message.assistant(reply.content()));
@@ -108,7 +109,8 @@ public class AgentLoop extends DurableHandler<Prompt, Map<String, Object>> {
                 },
                 WaitForConditionConfig.<JobState>builder()
                         .waitStrategy(WaitStrategies.exponentialBackoff(
-                                40, Duration.ofSeconds(5), Duration.ofMinutes(2), 1.5))
+                                        40, Duration.ofSeconds(5), Duration.ofMinutes(2), 1.5,
+                                        JitterStrategy.FULL))
                         .initialState(new JobState(job.jobId(), "RUNNING"))
                         .build());
         return done.output();

@@ -131,7 +131,7 @@ public final class OrderProcessor extends DurableHandler<Order, Map<String, Obje
                 Payment.class,
                 s -> Billing.chargeCard(order.paymentToken(), order.total()),
                 StepConfig.builder()
-                        .retryStrategy(RetryStrategies.NO_RETRY)
+                        .retryStrategy(RetryStrategies.Presets.NO_RETRY)
                         .semanticsPerRetry(StepSemantics.AT_MOST_ONCE_PER_RETRY)
                         .build());
     }

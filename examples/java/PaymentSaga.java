@@ -10,6 +10,7 @@ import software.amazon.lambda.durable.DurableContext;
 import software.amazon.lambda.durable.DurableHandler;
 import software.amazon.lambda.durable.config.StepConfig;
 import software.amazon.lambda.durable.config.WithRetryConfig;
+import software.amazon.lambda.durable.retry.JitterStrategy;
 import software.amazon.lambda.durable.retry.RetryStrategies;
 
 /**
@@ -62,7 +63,8 @@ public class PaymentSaga extends DurableHandler<TripRequest, Map<String, String>
                         (attempt, ctx) -> attemptCharge(ctx, trip, heldFlight, heldHotel, attempt),
                         WithRetryConfig.builder()
                                 .retryStrategy(RetryStrategies.exponentialBackoff(
-                                        5, Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0))
+                                        5, Duration.ofSeconds(2), Duration.ofMinutes(5), 2.0,
+                                        JitterStrategy.FULL))
                                 .build());
 
                 context.step(
@@ -105,7 +107,7 @@ public class PaymentSaga extends DurableHandler<TripRequest, Map<String, String>
                 "charge_card",
                 Charge.class,
                 s -> Payments.charge(trip.customerId(), amount, trip.id() + "-" + attempt),
-                StepConfig.builder().retryStrategy(RetryStrategies.NO_RETRY).build());
+                StepConfig.builder().retryStrategy(RetryStrategies.Presets.NO_RETRY).build());
     }
 
     private static long tripTotal(Hold flight, Hold hotel) {

@@ -57,6 +57,7 @@ class JavaParser:
         main = JavaFile(path, display, source, is_main=True)
         self._main = main
         self._files[_key(path)] = main
+        main.add_subclass_handlers(self.load_class)
         analyzer = Analyzer(self.load_class)
         workflows = tuple(analyzer.workflow(handler, main) for handler in main.handlers)
         diagnostics = sorted(

@@ -77,14 +77,24 @@ class Analyzer:
         self.operations = Operations(self)
         self.parallels = Parallels(self)
         self.control = ControlFlow(self)
-        # What a ``break`` leaves, innermost last: "loop" or "switch".
-        self.breakables: list[str] = []
+        # The statements a ``break`` may leave in the function being read, innermost last:
+        # ("loop" | "switch" | "other" | "block", the label jumps use to name it).
+        self.breakables: list[tuple[str, str | None]] = []
+        # Loops around the function being read (helpers and lambdas inlined in loop bodies).
+        self.outer_loops = 0
+        # The ``label:`` of the statement about to be read, for the loop or switch it labels.
+        self.pending_label: str | None = None
+        # The handler class being read and its base classes, most derived first.
+        self.lineage: list[tuple[JavaFile, str]] = []
 
     # -- entry -----------------------------------------------------------------------------------
 
     def workflow(self, handler: Handler, file: JavaFile) -> Workflow:
         """The workflow of one handler."""
-        scope = Scope(file, handler.owner, stack=(f"{file.display}:{handler.name}",))
+        self.lineage = handler.lineage
+        scope = Scope(
+            handler.source or file, handler.owner, stack=(f"{file.display}:{handler.name}",)
+        )
         if len(handler.params) >= 2:
             scope.contexts.add(handler.params[1])
         if handler.statements is not None:
@@ -102,7 +112,9 @@ class Analyzer:
 
     def function_body(self, body: TSNode, scope: Scope, exits: str) -> list[Node]:
         """A method's block or a lambda's body (a block or one expression)."""
-        saved, self.breakables = self.breakables, []
+        saved, saved_outer = self.breakables, self.outer_loops
+        self.outer_loops = self.loop_depth()
+        self.breakables = []
         try:
             if body.type == "block":
                 nodes = self.statements(named(body), scope, exits, top=True)
@@ -110,7 +122,11 @@ class Analyzer:
                 nodes = self.scan(body, scope)
             return self.parallels.settle(nodes)
         finally:
-            self.breakables = saved
+            self.breakables, self.outer_loops = saved, saved_outer
+
+    def loop_depth(self) -> int:
+        """How many loops the code being read sits in, counting those around inlined code."""
+        return self.outer_loops + sum(1 for kind, _ in self.breakables if kind == "loop")
 
     # -- helpers for building nodes --------------------------------------------------------------
 
@@ -198,21 +214,16 @@ class Analyzer:
             label = f"throw {file.code(thrown, 60)}" if thrown is not None else "throw"
             nodes.append(self.node(Kind.RAISE, label, statement, scope))
             return nodes
-        if kind == "break_statement":
-            labelled = bool(named(statement))
-            if not labelled and self.breakables and self.breakables[-1] == "switch":
-                return []  # leaves the switch, which the condition's join already draws
-            return [Node(kind=Kind.BREAK, label="break", line=1, column=1)]
-        if kind == "continue_statement":
-            return [Node(kind=Kind.CONTINUE, label="continue", line=1, column=1)]
+        if kind in ("break_statement", "continue_statement"):
+            return self.control.jump(statement, scope)
         if kind == "labeled_statement":
-            inner = [c for c in named(statement) if c.type != "identifier"]
-            return self.statement(inner[0], scope, exits, last) if inner else []
+            return self.control.labelled(statement, scope, exits, last)
         if kind in ("synchronized_statement",):
             return self.block_of(field_of(statement, "body"), scope, exits)
         if kind == "yield_statement":
             values = named(statement)
-            return self.scan(values[0], scope) if values else []
+            nodes = self.scan(values[0], scope) if values else []
+            return [*nodes, *self.control.leave_switch()]
         if kind in ("assert_statement",):
             return [n for child in named(statement) for n in self.scan(child, scope)]
         return []
@@ -363,12 +374,15 @@ class Analyzer:
         passes_context = any(
             a.type == "identifier" and file.text(a) in scope.contexts for a in args
         )
-        if passes_context:
+        builders = self.parallels.builders_in(args, scope)
+        if passes_context or builders:
             target = self.find_method(method, receiver, len(args), scope)
             if target is not None:
                 return self.inline(target, call, args, scope)
             callee = f"{receiver_text}.{method}" if receiver_text else method
-            if method not in _QUIET_CALLEES and "log" not in callee.lower():
+            if not passes_context:
+                self.parallels.lost_builders(builders, callee, receiver, call, scope)
+            elif method not in _QUIET_CALLEES and "log" not in callee.lower():
                 self.warn(
                     "DV106",
                     f"the context is passed to {callee}, whose code durable-viz "
@@ -391,6 +405,18 @@ class Analyzer:
         file = scope.file
         owner = scope.owner
         target_file: JavaFile | None = file
+        unqualified = receiver is None or receiver.type == "this"
+        if unqualified and any(name == owner for _, name in self.lineage):
+            # A call on ``this`` in the handler's class or a base class of it: the most derived
+            # class declaring the method runs it (an abstract one in a base, overridden).
+            for lineage_file, class_name in self.lineage:
+                found = [
+                    m
+                    for m in lineage_file.methods(method, class_name)
+                    if m.owner == class_name and len(m.params) == count and m.body is not None
+                ]
+                if found:
+                    return found[0]
         if receiver is not None and receiver.type != "this":
             text = file.text(receiver)
             class_name = text.rsplit(".", 1)[-1]
@@ -432,7 +458,8 @@ class Analyzer:
     def inline(
         self, method: MethodInfo, call: TSNode, args: list[TSNode], scope: Scope
     ) -> list[Node]:
-        """The operations of a helper that receives the context, where it is called."""
+        """The operations of a helper that receives the context (or a parallel builder it
+        registers branches on), where it is called."""
         before: list[Node] = []
         for arg in args:
             if not (arg.type == "identifier" and scope.file.text(arg) in scope.contexts):
@@ -444,7 +471,11 @@ class Analyzer:
         inner.via = Via(method.name, line)
         for (_, param), arg in zip(method.params, args, strict=False):
             inner.bind(param, arg, scope)
-        nodes = self.function_body(method.body, inner, "function")
+        lent = self.parallels.lend([p for _, p in method.params], args, scope)
+        try:
+            nodes = self.function_body(method.body, inner, "function")
+        finally:
+            self.parallels.give_back(lent)
         wrapper = Node(
             kind=Kind.SCOPE,
             label=method.name,

@@ -101,7 +101,7 @@ class Parallels:
                 scope,
             )
             return
-        loops = self.analyzer.breakables.count("loop")
+        loops = self.analyzer.loop_depth()
         pending = _Pending(node, loops, holder, self.pending.get(holder))
         self.pending[holder] = pending
         self.placeholders[id(node)] = pending
@@ -110,7 +110,7 @@ class Parallels:
         """``parallel.branch(name, Type.class, ctx -> ..., config?)``: one branch block."""
         bound = bind(args, ("name", "type", "func", "config"))
         index = len(pending.branches)
-        in_loop = self.analyzer.breakables.count("loop") > pending.loops and not scope.entries
+        in_loop = self.analyzer.loop_depth() > pending.loops and not scope.entries
         name = evaluate_name(bound["name"], scope) if "name" in bound else NONE_NAME
         default = (
             PARALLEL_BRANCH_DEFAULT
@@ -129,6 +129,55 @@ class Parallels:
                 args[0],
                 scope,
             )
+
+    def builders_in(self, args: list[TSNode], scope: Scope) -> list[str]:
+        """The arguments of a call naming a parallel builder still being filled."""
+        return [
+            scope.file.text(a)
+            for a in args
+            if a.type == "identifier" and scope.file.text(a) in self.pending
+        ]
+
+    def lend(
+        self, params: list[str], args: list[TSNode], scope: Scope
+    ) -> dict[str, _Pending | None]:
+        """A helper receiving builders (``registerBranches(p, ...)``): its parameters name them
+        while it is read. Returns what those names meant before, for :meth:`give_back`."""
+        saved: dict[str, _Pending | None] = {}
+        for param, arg in zip(params, args, strict=False):
+            pending = self.pending.get(scope.file.text(arg)) if arg.type == "identifier" else None
+            if pending is not None:
+                saved.setdefault(param, self.pending.get(param))
+                self.pending[param] = pending
+        return saved
+
+    def give_back(self, saved: dict[str, _Pending | None]) -> None:
+        """Undo :meth:`lend` once the helper is read."""
+        for name, previous in saved.items():
+            if previous is None:
+                self.pending.pop(name, None)
+            else:
+                self.pending[name] = previous
+
+    def lost_builders(
+        self,
+        builders: list[str],
+        callee: str,
+        receiver: TSNode | None,
+        call: TSNode,
+        scope: Scope,
+    ) -> None:
+        """A builder handed to a helper durable-viz cannot read (not to a collection or other
+        object the code keeps it in): the branches it registers are not drawn."""
+        if receiver is not None and not scope.file.text(receiver).rsplit(".", 1)[-1][:1].isupper():
+            return
+        self.analyzer.warn(
+            "DV106",
+            f"the parallel builder {builders[0]} is passed to {callee}, whose code durable-viz "
+            "cannot read; branches it registers are not shown",
+            call,
+            scope,
+        )
 
     def registers_branches(self, statement: TSNode, scope: Scope) -> bool:
         """Whether a statement registers branches on a parallel builder being built."""

@@ -116,15 +116,33 @@ def _completion(value: Node, scope: Scope) -> str:
     )
 
 
+_WAIT_DEFAULT_ATTEMPTS = 60
+"""``WaitStrategies.Presets.DEFAULT`` (and ``defaultStrategy()``) polls at most 60 times."""
+
+
 def _wait_strategy(value: Node, scope: Scope) -> str:
-    found = chain(value, scope)
-    if found is not None and found[0] == "WaitStrategies" and found[1]:
-        for method, args in found[1]:
-            if method == "maxAttempts" and args:
-                attempts = evaluate_number(args[0], found[2])
-                if attempts is not None:
-                    return f"polls up to {attempts:g}x"
-        return found[1][0][0].replace("Backoff", " backoff").replace("Delay", " delay").lower()
+    """``WaitStrategies.exponentialBackoff(maxAttempts, initialDelay, maxDelay, backoffRate,
+    jitter)``, ``fixedDelay(maxAttempts, delay)``, ``defaultStrategy()`` or ``Presets.DEFAULT``,
+    worded as the Python parser words ``max_attempts``."""
+    resolved, resolved_scope = scope.resolve(value)
+    if isinstance(resolved, str):
+        return "custom polling"
+    text = resolved_scope.file.code(resolved)
+    if resolved.type == "field_access" and text.startswith("WaitStrategies."):
+        if text.rsplit(".", 1)[-1] == "DEFAULT":
+            return f"polls up to {_WAIT_DEFAULT_ATTEMPTS}x"
+        return "custom polling"
+    found = chain(resolved, resolved_scope)
+    if found is None or found[0] != "WaitStrategies" or not found[1]:
+        return "custom polling"
+    method, args = found[1][0]
+    if method == "defaultStrategy":
+        return f"polls up to {_WAIT_DEFAULT_ATTEMPTS}x"
+    if method in ("exponentialBackoff", "fixedDelay") and args:
+        attempts = evaluate_number(args[0], found[2])
+        if attempts is not None:
+            return f"polls up to {attempts:g}x"
+        return method.replace("Backoff", " backoff").replace("Delay", " delay").lower()
     return "custom polling"
 
 

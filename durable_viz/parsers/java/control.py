@@ -4,6 +4,7 @@ and ``try``/``catch``/``finally``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
@@ -35,6 +36,22 @@ _VALUE_USES = frozenset(
     }
 )
 _CATCH_ALL = frozenset({"Exception", "Throwable", "RuntimeException"})
+_BREAKABLE = frozenset({"loop", "switch"})
+_LABEL_TAKERS = frozenset(
+    {
+        "for_statement",
+        "enhanced_for_statement",
+        "while_statement",
+        "do_statement",
+        "switch_expression",
+        "switch_statement",
+    }
+)
+
+
+def _jump(kind: Kind, label: str | None) -> Node:
+    """A ``break``/``continue`` node: never drawn, so it has no position."""
+    return Node(kind=kind, label=kind.value, line=1, column=1, jump_label=label)
 
 
 def condition_text(node: TSNode | None, file: JavaFile) -> str:
@@ -75,6 +92,7 @@ class ControlFlow:
         """``for``, enhanced ``for``, ``while`` and ``do``/``while``."""
         file = scope.file
         kind = statement.type
+        jump_label = self.take_label()
         before: list[Node] = []
         infinite = False
         if kind == "enhanced_for_statement":
@@ -107,7 +125,7 @@ class ControlFlow:
             label = f"while {text}" if kind == "while_statement" else f"do … while {text}"
             if kind == "while_statement" and test is not None:
                 before = self.analyzer.scan(test, scope)
-        self.analyzer.breakables.append("loop")
+        self.analyzer.breakables.append(("loop", jump_label))
         try:
             body = self.analyzer.block_of(field_of(statement, "body"), scope, exits)
         finally:
@@ -124,6 +142,7 @@ class ControlFlow:
             blocks=(block("body", body),),
             infinite=infinite,
             do_while=kind == "do_statement",
+            jump_label=jump_label,
         )
         return [*before, node]
 
@@ -132,6 +151,10 @@ class ControlFlow:
         switch expressions: one outcome per case; ``default`` makes it exhaustive, and so does any
         switch expression whose value is used (the compiler checks it covers every value)."""
         file = scope.file
+        # ``break`` (and ``yield``) leave the switch: its frame in the edge builder is named by
+        # the code's label, or by one made up from where it starts (no Java label has a space).
+        line, column = file.position(statement)
+        jump_label = self.take_label() or f"switch {line}:{column}"
         test = field_of(statement, "condition")
         before = self.analyzer.scan(test, scope) if test is not None else []
         body = field_of(statement, "body")
@@ -143,7 +166,7 @@ class ControlFlow:
         blocks: list[Block] = []
         # A switch whose value is used is an expression: the compiler makes it cover every value.
         exhaustive = statement.parent is not None and statement.parent.type in _VALUE_USES
-        self.analyzer.breakables.append("switch")
+        self.analyzer.breakables.append(("switch", jump_label))
         try:
             waiting: list[str] = []  # labels of ``case A:`` groups with no statements of their own
             for index, group in enumerate(groups):
@@ -168,6 +191,8 @@ class ControlFlow:
                     nodes = self.analyzer.statements(
                         _fall_through(groups, index), scope, exits, top=False
                     )
+                if nodes and nodes[-1].kind is Kind.BREAK and nodes[-1].jump_label == jump_label:
+                    nodes.pop()  # the case's own end: it leaves the switch anyway
                 blocks.append(block("outcome", nodes, label))
         finally:
             self.analyzer.breakables.pop()
@@ -178,8 +203,67 @@ class ControlFlow:
             scope,
             blocks=tuple(blocks),
             fallthrough=None if exhaustive else "no match",
+            jump_label=jump_label,
         )
         return [*before, node]
+
+    # -- jumps -----------------------------------------------------------------------------------
+
+    def take_label(self) -> str | None:
+        """The ``label:`` written before the loop or switch being read (used once)."""
+        label, self.analyzer.pending_label = self.analyzer.pending_label, None
+        return label
+
+    def labelled(self, statement: TSNode, scope: Scope, exits: str, last: bool) -> list[Node]:
+        """``label: statement``. A loop or switch carries the label for the jumps naming it; a
+        labelled ``if`` or ``try`` too; a labelled block is read as its statements, and a
+        ``break`` naming it is not drawn (no node stands for the block)."""
+        parts = named(statement)
+        name = next((c for c in parts if c.type == "identifier"), None)
+        inner = next((c for c in parts if c.type != "identifier"), None)
+        if inner is None:
+            return []
+        label = scope.file.text(name) if name is not None else None
+        if inner.type in _LABEL_TAKERS:
+            self.analyzer.pending_label = label
+            try:
+                return self.analyzer.statement(inner, scope, exits, last)
+            finally:
+                self.analyzer.pending_label = None
+        kind = "other" if inner.type in ("if_statement", "try_statement") else "block"
+        self.analyzer.breakables.append((kind, label))
+        try:
+            nodes = self.analyzer.statement(inner, scope, exits, last)
+        finally:
+            self.analyzer.breakables.pop()
+        if kind == "other" and nodes and nodes[-1].kind in (Kind.CONDITION, Kind.TRY):
+            nodes[-1] = replace(nodes[-1], jump_label=label)
+        return nodes
+
+    def jump(self, statement: TSNode, scope: Scope) -> list[Node]:
+        """``break``/``continue``, plain or naming a label."""
+        kind = Kind.BREAK if statement.type == "break_statement" else Kind.CONTINUE
+        name = next((c for c in named(statement) if c.type == "identifier"), None)
+        breakables = self.analyzer.breakables
+        if name is not None:
+            label = scope.file.text(name)
+            target = next((k for k, named_as in reversed(breakables) if named_as == label), None)
+            if target is None or target == "block":
+                return []  # a labelled block: see ``labelled``
+            return [_jump(kind, label)]
+        if kind is Kind.BREAK:
+            return self.leave_switch() or [_jump(kind, None)]
+        return [_jump(kind, None)]
+
+    def leave_switch(self) -> list[Node]:
+        """A ``break`` (or ``yield``) leaving the innermost switch, when it is innermost."""
+        innermost = next(
+            (item for item in reversed(self.analyzer.breakables) if item[0] in _BREAKABLE),
+            None,
+        )
+        if innermost is None or innermost[0] != "switch":
+            return []
+        return [_jump(Kind.BREAK, innermost[1])]
 
     def try_block(
         self, statement: TSNode, scope: Scope, exits: str, prefix: list[Node]

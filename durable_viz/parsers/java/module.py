@@ -8,7 +8,7 @@ Handlers are classes extending ``DurableHandler<I, O>`` (their ``handleRequest``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from durable_viz.graph import Node as GraphNode
+
+ClassLoader = Callable[["JavaFile", str], "JavaFile | None"]
+"""Finds the file of the source tree declaring a class, as a file importing it names it."""
 
 __all__ = ["ClassInfo", "Handler", "JavaFile", "MethodInfo", "block", "field_of", "named"]
 
@@ -48,6 +51,8 @@ _STATEMENTS = frozenset(
 _HANDLER_MARKS = (HANDLER_BASE.encode(), b"TestRunner")
 _BODIES = frozenset({"block", "constructor_body", "field_declaration", "lambda_expression"})
 _COMMENTS = frozenset({"line_comment", "block_comment"})
+_MAX_BASES = 8
+"""How many base classes deep a handler's ``DurableHandler`` ancestry is followed."""
 _CLASS_LIKE = frozenset(
     {"class_declaration", "enum_declaration", "record_declaration", "interface_declaration"}
 )
@@ -121,6 +126,14 @@ class ClassInfo:
     constants: dict[str, Node] = field(default_factory=dict)
     fields: dict[str, str] = field(default_factory=dict)
     enum_constants: dict[str, Node] = field(default_factory=dict)
+    superclass: str | None = None
+
+    def handle_request(self) -> MethodInfo | None:
+        """Its own ``handleRequest(input, context)`` with a body, if it declares one."""
+        return next(
+            (m for m in self.methods.get("handleRequest", ()) if len(m.params) == 2 and m.body),
+            None,
+        )
 
 
 @dataclass(eq=False)
@@ -136,6 +149,10 @@ class Handler:
         statements: for a class tree-sitter could only partly read (an unclosed brace while
             typing), the statements of ``handleRequest`` it recovered; ``body`` is then the
             error region holding them.
+        source: the file declaring ``body`` when it is not the handler's own (a
+            ``handleRequest`` inherited from a base class in another file).
+        lineage: the handler class and its base classes below ``DurableHandler``, most
+            derived first, as (file, class name): where ``this`` calls are looked up.
     """
 
     name: str
@@ -144,6 +161,8 @@ class Handler:
     params: list[str]
     owner: str | None
     statements: list[Node] | None = None
+    source: JavaFile | None = None
+    lineage: list[tuple[JavaFile, str]] = field(default_factory=list)
 
 
 class JavaFile:
@@ -158,6 +177,9 @@ class JavaFile:
         self.imports: dict[str, str] = {}
         self.classes: dict[str, ClassInfo] = {}
         self.handlers: list[Handler] = []
+        # Classes extending another class than ``DurableHandler``: handlers when a base class
+        # of theirs (here or in another file) extends it. See :meth:`add_subclass_handlers`.
+        self.extending: list[str] = []
         self._declare(self.source.root)
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -255,9 +277,9 @@ class JavaFile:
                 if constant_name is not None:
                     info.enum_constants[self.text(constant_name)] = member
         superclass = field_of(node, "superclass")
-        if superclass is not None and simple_type(self.code(superclass)[len("extends") :]) == (
-            HANDLER_BASE
-        ):
+        if superclass is not None:
+            info.superclass = simple_type(self.code(superclass)[len("extends") :])
+        if info.superclass == HANDLER_BASE:
             handle = next(
                 (m for m in info.methods.get("handleRequest", ()) if len(m.params) == 2), None
             )
@@ -265,7 +287,48 @@ class JavaFile:
                 self.handlers.append(
                     Handler(name, node, handle.body, [p[1] for p in handle.params], name)
                 )
+        elif info.superclass is not None and node.type == "class_declaration":
+            self.extending.append(name)
         return name
+
+    def add_subclass_handlers(self, load_class: ClassLoader) -> None:
+        """Classes extending ``DurableHandler`` through base classes of theirs (``class Mine
+        extends Base<A, B>``, ``class Base<I, O> extends DurableHandler<I, O>``), the bases
+        found in this file or, through ``load_class``, in other files of the source tree.
+        Their ``handleRequest`` is their own or the nearest base class's."""
+        for name in self.extending:
+            info = self.classes[name]
+            lineage: list[tuple[JavaFile, ClassInfo]] = [(self, info)]
+            while len(lineage) <= _MAX_BASES:
+                file, current = lineage[-1]
+                base = current.superclass
+                if base is None or base == HANDLER_BASE:
+                    break
+                found = file if base in file.classes else load_class(file, base)
+                if found is None or any(c is found.classes[base] for _, c in lineage):
+                    break  # not in the source tree, or a cycle of broken code
+                lineage.append((found, found.classes[base]))
+            if lineage[-1][1].superclass != HANDLER_BASE:
+                continue
+            declared = next(
+                ((f, m) for f, c in lineage if (m := c.handle_request()) is not None), None
+            )
+            if declared is None:
+                continue
+            file, method = declared
+            assert method.body is not None
+            self.handlers.append(
+                Handler(
+                    name,
+                    info.node,
+                    method.body,
+                    [p[1] for p in method.params],
+                    method.owner,
+                    source=None if file is self else file,
+                    lineage=[(f, c.name) for f, c in lineage],
+                )
+            )
+        self.handlers.sort(key=lambda h: h.node.start_byte)
 
     def _recover(self, node: Node) -> str | None:
         """A handler class whose braces do not close: tree-sitter keeps its parts, flattened,

@@ -155,13 +155,30 @@ class Operations:
             and args[0].type == "identifier"
             and scope.file.text(args[0]) in scope.contexts
         ):
-            return self.build(Kind.WITH_RETRY, bind(args[1:], METHODS["withRetry"][1]), call, scope)
+            # ``WithRetryHelper.withRetry(ctx, name, (ctx, attempt) -> ..., config)``, or without
+            # the name (anonymous): unlike ``ctx.withRetry``, the context comes first.
+            rest = args[1:]
+            named_form = bool(rest) and rest[0].type not in _FUNCTIONS
+            params = ("name", "func", "config") if named_form else ("func", "config")
+            return self.build(Kind.WITH_RETRY, bind(rest, params), call, scope, context_index=0)
         return None
 
     # -- building --------------------------------------------------------------------------------
 
-    def build(self, kind: Kind, args: dict[str, TSNode], call: TSNode, scope: Scope) -> list[Node]:
-        """One operation node (after the operations its plain arguments run)."""
+    def build(
+        self,
+        kind: Kind,
+        args: dict[str, TSNode],
+        call: TSNode,
+        scope: Scope,
+        *,
+        context_index: int | None = None,
+    ) -> list[Node]:
+        """One operation node (after the operations its plain arguments run).
+
+        ``context_index``: where the context sits among the parameters of the function the
+        operation runs, when it is not where the ``DurableContext`` method puts it.
+        """
         analyzer = self.analyzer
         before: list[Node] = []
         for key in ("inputs", "payload", "duration", "function_name"):
@@ -187,13 +204,17 @@ class Operations:
             blocks = self.map_items(args.get("inputs"), args["func"], item_namer, scope)
         elif kind in (Kind.CHILD_CONTEXT, Kind.WITH_RETRY) and "func" in args:
             index = 1 if kind is Kind.WITH_RETRY else 0
+            if context_index is not None:
+                index = context_index
             blocks = (block("body", self.body(args["func"], scope, index), "body"),)
         elif kind is Kind.WAIT_FOR_CALLBACK and "submitter" in args:
             submitted = prune(self.body(args["submitter"], scope, 1))
             if submitted:
                 blocks = (block("body", submitted, "submitter"),)
-        if kind is Kind.WITH_RETRY and name.name is not None:
-            config["backoff_waits"] = f"{name.name}-backoff-{{n}}"
+        if kind is Kind.WITH_RETRY:
+            # The SDK names the waits between attempts after the retry, or ``retry-backoff-n``.
+            prefix = name.name if name.name is not None else "retry"
+            config["backoff_waits"] = f"{prefix}-backoff-{{n}}"
         if name.name is None:
             notes.append("unnamed")
         label = name.label or self.fallback_label(kind, function, target, config, scope)
