@@ -22,20 +22,6 @@ PATTERNS = ("*.ts", "*.tsx", "*.mts", "*.cts", "*.js", "*.jsx", "*.mjs", "*.cjs"
 PAIRS = ports(FOLDER, PATTERNS)
 
 EXPECTED: dict[str, tuple[str, list[str]]] = {
-    "agentloop": (
-        "Python's `for ... else: continue` then `break` has no TypeScript form; the port sets a "
-        "flag in the loop and tests it after, which adds one condition (n15) holding the break.",
-        [
-            "handler 1 nodes: only in agent_loop.py: [('n15', 'step', None, False, None, None)]; "
-            "only in agentLoop.ts: [('n15', 'condition', None, False, 'n1', 0), "
-            "('n16', 'step', None, False, None, None)]",
-            "handler 1 edges: only in agent_loop.py: [('n8', 'n1', True, False), "
-            "('n5', 'n15', False, False), ('n15', 'end', False, False)]; "
-            "only in agentLoop.ts: [('n8', 'n15', False, False), ('n15', 'n1', True, False), "
-            "('n5', 'n16', False, False), ('n15', 'n16', False, False), "
-            "('n16', 'end', False, False)]",
-        ],
-    ),
     "paymentsaga": (
         "TypeScript has no `try/else`: `send-itinerary` moves from the Python else block to the "
         "end of the try body, so it is n9 in the try block and the handlers' nodes shift by one.",

@@ -1182,3 +1182,619 @@ def test_handler_inside_middleware_and_module_exports() -> None:
     )
     assert (wrapped.name, names(wrapped)) == ("main", ["wrapped"])
     assert (exported.name, names(exported)) == ("handler", ["whole-module"])
+
+
+# -- break inside a switch case, labelled jumps ----------------------------------------------------
+
+
+def test_break_inside_an_if_in_a_case_leaves_the_switch() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case "refund":
+                await context.step("check", async () => 1);
+                if (event.small) {
+                  await context.step("fast", async () => 1);
+                  break;
+                }
+                await context.step("review", async () => 1);
+                break;
+              default:
+                await context.step("other", async () => 1);
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    switch = wf.nodes[0]
+    refund = block(switch, 'case "refund"')
+    assert [n.label for n in refund.nodes] == ["check", "event.small", "review"]
+    assert [(n.kind, n.jump_label) for n in refund.nodes[1].blocks[0].nodes] == [
+        (Kind.STEP, None),
+        (Kind.BREAK, switch.jump_label),
+    ]
+    assert switch.jump_label is not None
+    assert edges(wf) == {
+        "Start -> switch event.kind",
+        'switch event.kind -> check [case "refund"]',
+        "switch event.kind -> other [default]",
+        "check -> event.small",
+        "event.small -> fast [yes]",
+        "event.small -> review [no]",
+        "fast -> after",
+        "review -> after",
+        "other -> after",
+        "after -> End",
+    }
+
+
+def test_break_in_the_repeated_part_of_a_fallthrough_ends_the_falling_case() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case "partial":
+                await context.step("prorate", async () => 1);
+              case "full":
+                if (event.paid) break;
+                await context.step("pay", async () => 1);
+                break;
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    switch = wf.nodes[0]
+    assert [(b.label, [n.label for n in b.nodes]) for b in switch.blocks] == [
+        ('case "partial"', ["prorate", "event.paid", "pay"]),
+        ('case "full"', ["event.paid", "pay"]),
+    ]
+    assert edges(wf) == {
+        "Start -> switch event.kind",
+        'switch event.kind -> prorate [case "partial"]',
+        'switch event.kind -> event.paid [case "full"]',
+        "switch event.kind -> after [no match]",
+        "prorate -> event.paid",
+        "event.paid -> after [yes]",
+        "event.paid -> pay [no]",
+        "pay -> after",
+        "after -> End",
+    }
+
+
+def test_a_switch_whose_only_break_is_conditional_and_holds_nothing_durable_is_dropped() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case 1:
+                if (event.skip) break;
+                log("one");
+            }
+            await context.step("after", async () => 1);
+            """
+        )
+    )
+    assert summary(wf) == [("step", "after")]
+
+
+def test_labelled_continue_and_break_leave_the_outer_loop() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            outer: for (const order of event.orders) {
+              for (const line of order.lines) {
+                if (line.void) continue outer;
+                if (line.last) break outer;
+                await context.step("pick", async () => 1);
+              }
+              await context.step("pack", async () => 1);
+            }
+            await context.step("ship", async () => 1);
+            """
+        )
+    )
+    outer = wf.nodes[0]
+    assert (outer.kind, outer.jump_label) == (Kind.LOOP, "outer")
+    inner = outer.blocks[0].nodes[0]
+    jumps = [n for n in walk(inner.blocks[0].nodes) if n.kind in (Kind.BREAK, Kind.CONTINUE)]
+    assert [(n.kind, n.jump_label) for n in jumps] == [
+        (Kind.CONTINUE, "outer"),
+        (Kind.BREAK, "outer"),
+    ]
+    assert edges(wf) == {
+        "Start -> for order of event.orders",
+        "for order of event.orders -> for line of order.lines",
+        "for order of event.orders -> ship [done]",
+        "for line of order.lines -> line.void",
+        "for line of order.lines -> pack [done]",
+        "line.void -> for order of event.orders [yes] (back)",
+        "line.void -> line.last [no]",
+        "line.last -> ship [yes]",
+        "line.last -> pick [no]",
+        "pick -> for line of order.lines [next item] (back)",
+        "pack -> for order of event.orders [next item] (back)",
+        "ship -> End",
+    }
+
+
+def test_labelled_break_inside_a_switch_leaves_the_loop() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            poll: while (true) {
+              const status = await context.step("status", async () => 1);
+              switch (status) {
+                case "done":
+                  break poll;
+                case "failed":
+                  throw new Error("failed");
+              }
+              await context.wait({ seconds: 30 });
+            }
+            await context.step("finish", async () => 1);
+            """
+        )
+    )
+    loop = wf.nodes[0]
+    assert (loop.label, loop.jump_label, loop.infinite) == ("while (true)", "poll", True)
+    assert edges(wf) == {
+        "Start -> while (true)",
+        "while (true) -> status",
+        "status -> switch status",
+        'switch status -> finish [case "done"]',
+        'switch status -> throw Error [case "failed"]',
+        "switch status -> wait 30s [no match]",
+        "throw Error -> Fail",
+        "wait 30s -> while (true) [repeat] (back)",
+        "finish -> End",
+    }
+
+
+# -- callbacks on a durable promise ----------------------------------------------------------------
+
+
+def test_catch_on_a_durable_promise_is_a_try_around_it() -> None:
+    result = parse(
+        handler(
+            """\
+            await context.step("charge", f).catch(async (e) => {
+              await context.step("undo", g);
+            });
+            await context.step("after", f);
+            """
+        )
+    )
+    wf = result.workflows[0]
+    node = wf.nodes[0]
+    assert (node.kind, node.label, node.catch_all, node.line) == (
+        Kind.TRY,
+        "try",
+        True,
+        PRELUDE_LINES + 2,
+    )
+    assert [(b.role, b.label, [n.name for n in b.nodes]) for b in node.blocks] == [
+        ("body", "try", ["charge"]),
+        ("handler", "error", ["undo"]),
+    ]
+    assert edges(wf) == {
+        "Start -> charge",
+        "charge -> undo [error] (error)",
+        "charge -> after",
+        "undo -> after",
+        "after -> End",
+    }
+    assert codes(result) == []
+
+
+def test_then_with_an_error_callback_and_finally() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context
+              .step("charge", f)
+              .then((r) => context.step("receipt", f), (e) => context.step("refund", f))
+              .finally(() => context.step("release", f));
+            """
+        )
+    )
+    outer = wf.nodes[0]
+    assert [(b.role, b.label) for b in outer.blocks] == [("body", "try"), ("finally", "finally")]
+    inner = outer.blocks[0].nodes[0]
+    assert (inner.kind, inner.catch_all) == (Kind.TRY, True)
+    assert [(b.role, b.label, [n.name for n in b.nodes]) for b in inner.blocks] == [
+        ("body", "try", ["charge"]),
+        ("handler", "error", ["refund"]),
+        ("else", "then", ["receipt"]),
+    ]
+    assert [b.nodes[0].name for b in outer.blocks] == [None, "release"]
+    assert edges(wf) == {
+        "Start -> charge",
+        "charge -> receipt",
+        "charge -> refund [error] (error)",
+        "receipt -> release",
+        "refund -> release",
+        "release -> End",
+    }
+
+
+def test_return_inside_a_catch_callback_ends_only_the_callback() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step("charge", f).catch(async (e) => {
+              if (e.soft) return;
+              await context.step("undo", g);
+            });
+            await context.step("after", f);
+            """
+        )
+    )
+    assert edges(wf) == {
+        "Start -> charge",
+        "charge -> after",
+        "charge -> e.soft [error] (error)",
+        "e.soft -> return [yes]",
+        "e.soft -> undo [no]",
+        "return -> after",
+        "undo -> after",
+        "after -> End",
+    }
+
+
+def test_then_on_a_promise_kept_for_later() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const charge = context.step("charge", f);
+            await charge.catch(() => context.step("undo", g));
+            """
+        )
+    )
+    assert summary(wf) == [("step", "charge"), ("try", "try"), ("step", "undo")]
+    assert edges(wf) == {
+        "Start -> charge",
+        "charge -> undo [error] (error)",
+        "charge -> End",
+        "undo -> End",
+    }
+
+
+def test_catch_on_other_code_keeps_dv108() -> None:
+    result = parse(
+        handler(
+            """\
+            await fetch(event.url).catch(async () => {
+              await context.step("fallback", f);
+            });
+            """
+        )
+    )
+    assert result.workflows[0].nodes == ()
+    assert codes(result) == ["DV108"]
+
+
+# -- helper parameters written as patterns ---------------------------------------------------------
+
+
+def test_object_pattern_parameters_are_bound_to_object_literal_arguments() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await pay(context, { name: "card", amount: 5 });
+            await pay(context, { amount: 9 });
+            await pay(context, { name: `bank-${event.id}` });
+            await pay(context, event.payment);
+            """,
+            before="""\
+            async function pay(ctx: DurableContext, { name = "cash", amount }: Payment) {
+              await ctx.step(`pay-${name}`, async () => amount);
+            }
+            """,
+        )
+    )
+    assert [(n.name, n.label, n.dynamic) for n in walk(wf.nodes) if n.is_operation] == [
+        ("pay-card", "pay-card", False),
+        ("pay-cash", "pay-cash", False),
+        ("pay-bank-{}", "pay-bank-{event.id}", True),
+        ("pay-{}", "pay-{name}", True),
+    ]
+
+
+def test_nested_array_and_renamed_patterns_and_a_pattern_default() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await pair(context, ["load", "save"], { step: { id: "s1" } });
+            await pair(context, ["only"]);
+            await pair(context, STAGES, {});
+            """,
+            before="""\
+            const STAGES = ["first", "second"];
+            async function pair(
+              ctx: DurableContext,
+              [a, b = "fallback"]: string[],
+              { step: { id: label } = { id: "none" } } = { step: { id: "default" } },
+            ) {
+              await ctx.step(a, f);
+              await ctx.step(b, f);
+              await ctx.step(label, f);
+            }
+            """,
+        )
+    )
+    assert names(wf) == [
+        "load",
+        "save",
+        "s1",
+        "only",
+        "fallback",
+        "default",
+        "first",
+        "second",
+        "none",
+    ]
+
+
+def test_rest_elements_in_patterns_are_not_guessed() -> None:
+    wf = workflow_of(
+        handler(
+            'await run(context, ["a", "b", "c"], { x: "1", y: "2" });\n',
+            before="""\
+            async function run(ctx: DurableContext, [first, ...others]: T[], { x, ...more }: U) {
+              await ctx.step(first, f);
+              await ctx.step(others[0], f);
+              await ctx.step(x, f);
+              await ctx.step(more.y, f);
+            }
+            """,
+        )
+    )
+    assert [(n.name, n.label) for n in walk(wf.nodes) if n.is_operation] == [
+        ("a", "a"),
+        ("{}", "{others[0]}"),
+        ("1", "1"),
+        ("{}", "{more.y}"),
+    ]
+
+
+# -- the invoke rule when values cannot be read but types can --------------------------------------
+
+INVOKE_TYPES = """\
+interface Order { id: string }
+type FunctionName = string;
+type Region = "eu" | "us";
+declare const TARGET: string;
+"""
+
+
+@pytest.mark.parametrize(
+    ("declarations", "call", "name", "target"),
+    [
+        # invoke(name, funcId): the second argument is typed string, so the first is the name.
+        ("const step: string = event.s; const fn: string = event.f;", "(step, fn)", "{}", "f"),
+        ("const step = event.s; const fn: FunctionName = event.f;", "(step, fn)", "{}", "f"),
+        ("const step = event.s; const fn: Region = event.f;", "(step, fn)", "{}", "f"),
+        ("const step = event.s;", "(step, TARGET)", "{}", "TARGET"),
+        ("const step = event.s; const fn = event.f;", "(step, fn as string)", "{}", "f"),
+        # invoke(funcId, input): a typed payload that is not a string.
+        ("const fn = event.f; const input: Order = event.o;", "(fn, input)", None, "f"),
+        # invoke(funcId, input, config): three arguments, yet the payload is no string.
+        ("const fn = event.f; const input: Order = event.o;", "(fn, input, {})", None, "f"),
+        ("const fn = event.f; const ids: string[] = event.ids;", "(fn, ids, {})", None, "f"),
+        # invoke(name, funcId, input): three arguments and nothing typed: the count decides.
+        ("const step = event.s; const fn = event.f;", "(step, fn, event.o)", "{}", "f"),
+        ("const step = event.s; const fn: any = event.f;", "(step, fn, event.o)", "{}", "f"),
+        # invoke(funcId, payload) with a string payload: the SDK takes the first as the name.
+        ("const fn = event.s; const note: string = event.f;", "(fn, note)", "{}", "f"),
+        # invoke(funcId, input) with nothing typed: two arguments, no name.
+        ("const fn = event.f; const input = event.o;", "(fn, input)", None, "f"),
+    ],
+)
+def test_invoke_overload_read_from_declared_types(
+    declarations: str, call: str, name: str | None, target: str
+) -> None:
+    wf = workflow_of(handler(f"{declarations}\nawait context.invoke{call};\n", before=INVOKE_TYPES))
+    node = wf.nodes[0]
+    shown = "{TARGET}" if target == "TARGET" else f"{{event.{target}}}"
+    assert (node.kind, node.name, node.target) == (Kind.INVOKE, name, shown)
+
+
+def test_invoke_overload_from_typed_parameters() -> None:
+    wf = workflow_of(
+        """\
+        import { withDurableExecution, DurableContext } from "@aws/durable-execution-sdk-js";
+        interface Order { id: string }
+        async function ship(ctx: DurableContext, step: string, fn: string) {
+          await ctx.invoke(step, fn);
+        }
+        export const handler = withDurableExecution(async (event: Order, ctx: DurableContext) => {
+          await ship(ctx, event.step, event.fn);
+          await ctx.invoke(event.fn, event, { tenantId: "t-1" });
+        });
+        """
+    )
+    helper, direct = [n for n in walk(wf.nodes) if n.is_operation]
+    assert (helper.name, helper.label, helper.target) == ("{}", "{event.step}", "{event.fn}")
+    assert (direct.name, direct.label, direct.target) == (None, "{event.fn}", "{event.fn}")
+
+
+def test_chained_calls_without_an_error_callback_catch_nothing() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.step("a", f).catch();
+            await context.step("b", f).then(undefined, undefined);
+            await context.step("c", f).finally(cleanup);
+            await context.step("d", f).then(undefined, (e) => context.step("e", f));
+            """
+        )
+    )
+    assert summary(wf) == [
+        ("step", "a"),
+        ("step", "b"),
+        ("step", "c"),
+        ("try", "try"),
+        ("step", "d"),
+        ("step", "e"),
+    ]
+    assert [(b.role, b.label, len(b.nodes)) for b in wf.nodes[3].blocks] == [
+        ("body", "try", 1),
+        ("handler", "error", 1),
+        ("else", "then", 0),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a labelled block is no node of the model: `break block` has nothing to leave, and the "
+    "edge builder drops a jump no loop or labelled node takes (needs a transparent, labelled "
+    "container kind in graph.py/edges.py)",
+)
+def test_break_out_of_a_labelled_block() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            checks: {
+              if (event.trusted) break checks;
+              await context.step("verify", f);
+            }
+            await context.step("ship", f);
+            """
+        )
+    )
+    assert "event.trusted -> ship [yes]" in edges(wf)
+
+
+def test_destructured_map_and_registry_callbacks_read_entry_fields() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            await context.map("sync", REGIONS, async (ctx, { code, bucket = "main" }) =>
+              ctx.step(`sync-${code}-${bucket}`, f),
+            );
+            await context.parallel(
+              "notify",
+              Object.entries(CHANNELS).map(([key, { queue }]) => async (ctx) =>
+                ctx.step(`${key}:${queue}`, f),
+              ),
+            );
+            """,
+            before="""\
+            const REGIONS = [{ code: "eu", bucket: "b-eu" }, { code: "us" }];
+            const CHANNELS = { mail: { queue: "q-mail" }, sms: { queue: "q-sms" } };
+            """,
+        )
+    )
+    sync, notify = wf.nodes
+    assert [(b.label, [n.name for n in b.nodes]) for b in sync.blocks] == [
+        ("0", ["sync-eu-b-eu"]),
+        ("1", ["sync-us-main"]),
+    ]
+    assert [(b.label, [n.name for n in b.nodes]) for b in notify.blocks] == [
+        ("mail", ["mail:q-mail"]),
+        ("sms", ["sms:q-sms"]),
+    ]
+
+
+def test_labelled_switch_takes_plain_and_labelled_breaks() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            route: switch (event.kind) {
+              case "batch":
+                for (const item of event.items) {
+                  if (item.poison) break route;
+                  await context.step("each", f);
+                }
+                if (event.dry) break;
+                await context.step("commit", f);
+                break;
+            }
+            await context.step("after", f);
+            """
+        )
+    )
+    switch = wf.nodes[0]
+    assert switch.jump_label == "route"
+    assert edges(wf) == {
+        "Start -> switch event.kind",
+        'switch event.kind -> for item of event.items [case "batch"]',
+        "switch event.kind -> after [no match]",
+        "for item of event.items -> item.poison",
+        "item.poison -> after [yes]",
+        "item.poison -> each [no]",
+        "each -> for item of event.items [next item] (back)",
+        "for item of event.items -> event.dry [done]",
+        "event.dry -> after [yes]",
+        "event.dry -> commit [no]",
+        "commit -> after",
+        "after -> End",
+    }
+
+
+def test_a_case_whose_if_and_else_both_jump_does_not_fall_through() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            switch (event.kind) {
+              case "a":
+                if (event.x) {
+                  await context.step("x", f);
+                  break;
+                } else {
+                  return;
+                }
+              case "b":
+                await context.step("b", f);
+            }
+            """
+        )
+    )
+    assert [(b.label, [n.label for n in b.nodes]) for b in wf.nodes[0].blocks] == [
+        ('case "a"', ["event.x"]),
+        ('case "b"', ["b"]),
+    ]
+
+
+def test_helper_taking_the_context_in_an_options_object() -> None:
+    result = parse(
+        handler(
+            """\
+            await plain({ context, name: "charge-card" });
+            await plain({ name: "charge-wallet", context });
+            """,
+            before="""\
+            async function plain({ context: ctx, name }: Options) {
+              await ctx.step(name, f);
+            }
+            """,
+        )
+    )
+    wf = result.workflows[0]
+    assert [(n.name, n.via.name if n.via else None) for n in walk(wf.nodes)] == [
+        ("charge-card", "plain"),
+        ("charge-wallet", "plain"),
+    ]
+    assert codes(result) == []
+
+
+def test_shorthand_fields_passed_to_a_destructuring_helper_resolve() -> None:
+    wf = workflow_of(
+        handler(
+            """\
+            const regions = ["eu", "us"];
+            await fan(context, { regions });
+            """,
+            before="""\
+            async function fan(ctx: DurableContext, { regions }: { regions: string[] }) {
+              await ctx.map("sync", regions, async (c, region) => c.step(`sync-${region}`, f));
+            }
+            """,
+        )
+    )
+    assert [(b.label, [n.name for n in b.nodes]) for b in wf.nodes[0].blocks] == [
+        ("eu", ["sync-eu"]),
+        ("us", ["sync-us"]),
+    ]

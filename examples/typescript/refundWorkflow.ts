@@ -7,8 +7,12 @@
  *   promise is awaited later.
  * - `switch` with fallthrough: a `partial` refund also does everything a
  *   `full` refund does, and `"store-credit"` shares its case with `"voucher"`.
+ *   A `break` inside an `if` ends its case early.
+ * - `.catch()` on a durable promise: a try around the step, its callback the
+ *   handler.
  * - A helper imported from a relative module (`./refundSteps`) called twice with
- *   two names: two parallels, each named at its call site.
+ *   two names passed in an options object it destructures: two parallels, each
+ *   named at its call site.
  * - `withRetry` with a name around a flaky payment call.
  */
 
@@ -33,7 +37,7 @@ async function processRefund(
   });
   await context.step("request-approval", async () => ledger.requestApproval(callbackId, event));
   if (!(await approval)) {
-    await closeTicket(context, "close-rejected", event.ticketId);
+    await closeTicket(context, { name: "close-rejected", ticketId: event.ticketId });
     return { refunded: false };
   }
 
@@ -51,13 +55,21 @@ async function processRefund(
       break;
     case "store-credit":
     case "voucher":
-      await context.step("issue-credit", async () => ledger.issueCredit(event));
+      if (event.amount === 0) {
+        break; // nothing to credit
+      }
+      await context
+        .step("issue-credit", async () => ledger.issueCredit(event))
+        .catch(async (error: unknown) => {
+          await context.step("alert-finance", async () => ledger.alert(event, error));
+          throw error;
+        });
       break;
     default:
       throw new Error(`unknown refund kind ${event.kind}`);
   }
 
-  await closeTicket(context, "close-refunded", event.ticketId);
+  await closeTicket(context, { name: "close-refunded", ticketId: event.ticketId });
   return { refunded: true };
 }
 

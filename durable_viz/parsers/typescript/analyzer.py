@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 
 from durable_viz.graph import Diagnostic, Kind, Node, Severity, Workflow
 from durable_viz.parsers.base import prune
+from durable_viz.parsers.typescript.chains import CHAIN_METHODS, Chains
 from durable_viz.parsers.typescript.control import LABEL_LIMIT, ControlFlow, block
+from durable_viz.parsers.typescript.declared import declare_params
 from durable_viz.parsers.typescript.helpers import MAX_INLINE_DEPTH, Helpers
 from durable_viz.parsers.typescript.module import FunctionInfo, HandlerInfo, ModuleInfo, text
+from durable_viz.parsers.typescript.patterns import forget_names
 from durable_viz.parsers.typescript.syntax import (
     arguments,
     field,
@@ -29,7 +32,7 @@ from durable_viz.parsers.typescript.syntax import (
 from durable_viz.parsers.typescript.syntax import (
     callee as call_callee,
 )
-from durable_viz.parsers.typescript.values import Scope
+from durable_viz.parsers.typescript.values import Scope, object_fields
 
 if TYPE_CHECKING:
     from tree_sitter import Node as Syntax
@@ -67,7 +70,7 @@ _LOGICAL = frozenset({"&&", "||", "??"})
 ModuleLoader = Callable[[ModuleInfo, str], "ModuleInfo | None"]
 
 
-class Analyzer(ControlFlow, Helpers):
+class Analyzer(ControlFlow, Helpers, Chains):
     """Builds workflows for the handlers of one module (and the helpers they reach)."""
 
     def __init__(self, load_module: ModuleLoader) -> None:
@@ -77,6 +80,7 @@ class Analyzer(ControlFlow, Helpers):
         self.diagnostics: list[Diagnostic] = []
         self.operations: Operations = Operations(self)
         self.break_targets = []
+        self.jumps_used = set()
 
     # -- entry -----------------------------------------------------------------------------------
 
@@ -106,6 +110,7 @@ class Analyzer(ControlFlow, Helpers):
         context = names[1] if len(names) >= 2 else None
         if context is not None:
             inner.contexts.add(context)
+        declare_params(function.node, inner, function.module)
         nodes = self.function_body(function.node, inner, "workflow")
         for name, (created, where) in sorted(inner.pending.items()):
             self.warn(
@@ -223,17 +228,12 @@ class Analyzer(ControlFlow, Helpers):
                 self.node(Kind.RAISE, self.throw_label(statement, scope), statement, scope)
             )
             return nodes
-        if kind == "break_statement":
-            if self.break_targets and self.break_targets[-1] == "switch":
-                return []  # leaves the switch: the case's outcome simply ends
-            return [Node(kind=Kind.BREAK, label="break", line=1, column=1)]
-        if kind == "continue_statement":
-            return [Node(kind=Kind.CONTINUE, label="continue", line=1, column=1)]
+        if kind in ("break_statement", "continue_statement"):
+            return [self.jump(statement)]
         if kind == "statement_block":
             return self.statements(kids(statement), scope, exits, top=False)
         if kind == "labeled_statement":
-            body = field(statement, "body")
-            return self.statement(body, scope, exits, last) if body is not None else []
+            return self.labelled(statement, scope, exits, last)
         if kind == "ERROR":
             # tree-sitter could not read this region; draw what its pieces still say.
             nodes = []
@@ -271,6 +271,11 @@ class Analyzer(ControlFlow, Helpers):
             return nodes
         scope.bind(bound, value, scope)
         scope.functions.pop(bound, None)
+        annotation = field(declarator, "type")
+        if annotation is not None:
+            scope.types[bound] = (annotation, scope.module)
+        else:
+            scope.types.pop(bound, None)
         if (
             self.operations.is_operation(plain, scope)
             or collects
@@ -293,17 +298,7 @@ class Analyzer(ControlFlow, Helpers):
 
     def forget_pattern(self, pattern: Syntax, scope: Scope) -> None:
         """Every name a binding pattern (``x``, ``[a, b]``, ``{a, b: c}``) binds is forgotten."""
-        stack = [pattern]
-        while stack:
-            current = stack.pop()
-            if current.type in ("identifier", "shorthand_property_identifier_pattern"):
-                scope.forget(text(current))
-            elif current.type == "pair_pattern":
-                value = field(current, "value")
-                if value is not None:
-                    stack.append(value)
-            elif current.type not in ("number", "string", "property_identifier"):
-                stack.extend(kids(current))
+        forget_names(pattern, scope)
 
     def throw_label(self, statement: Syntax, scope: Scope) -> str:
         values = kids(statement)
@@ -404,18 +399,14 @@ class Analyzer(ControlFlow, Helpers):
                     return found
             if method in ("forEach", "map", "flatMap") and args and is_function(unwrap(args[0])):
                 return self.each(call, owner, method, unwrap(args[0]), scope)
-            if method in ("then", "finally") and args and is_function(unwrap(args[0])):
-                before = self.scan(owner, scope)
-                return before + self.operations.body(args[0], scope, None)
+            if method in CHAIN_METHODS:
+                return self.chained(call, owner, method, args, scope)
         if scope.module.sdk_name(callee) == "withRetry":
             return operations.with_retry(call, scope)
         if callee.type == "identifier" and text(callee) in scope.functions and scope.contexts:
             # A function declared in the one being analysed uses the enclosing context.
             return self.inline(scope.functions[text(callee)], call, scope)
-        passes_context = any(
-            unwrap(arg).type == "identifier" and text(unwrap(arg)) in scope.contexts for arg in args
-        )
-        if passes_context:
+        if any(_holds_context(arg, scope) for arg in args):
             target = self.find_function(callee, scope)
             if target is not None:
                 return self.inline(target, call, scope)
@@ -443,7 +434,7 @@ class Analyzer(ControlFlow, Helpers):
         for param in params(function)[:1]:
             self.forget_pattern(param_pattern(param), inner)
             names.append(scope.module.code(param_pattern(param)))
-        self.break_targets.append("callback")
+        self.break_targets.append(("callback", None))
         try:
             body = self.function_body(function, inner, "function")
         finally:
@@ -453,6 +444,21 @@ class Analyzer(ControlFlow, Helpers):
         label = f"{scope.module.code(owner, 40)}.{method}({', '.join(names)})"
         loop = self.node(Kind.LOOP, label[:LABEL_LIMIT], call, scope, blocks=(block("body", body),))
         return [*before, loop]
+
+
+def _holds_context(argument: Syntax, scope: Scope) -> bool:
+    """Whether an argument is the context, or an object literal with it as a field
+    (``charge({ context, order })``: the helper destructures it)."""
+    plain = unwrap(argument)
+    if plain.type == "identifier":
+        return text(plain) in scope.contexts
+    if plain.type != "object":
+        return False
+    return any(
+        unwrap(value).type in ("identifier", "shorthand_property_identifier")
+        and text(unwrap(value)) in scope.contexts
+        for value in object_fields(plain).values()
+    )
 
 
 def _call_start(call: Syntax) -> Syntax:

@@ -5,6 +5,7 @@ reads as one handler per error type), ternaries and ``&&``/``||``/``??`` choosin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
@@ -21,6 +22,17 @@ __all__ = ["LABEL_LIMIT", "ControlFlow", "block"]
 
 LABEL_LIMIT = 80
 
+_LABELLED = frozenset(
+    {
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+        "if_statement",
+    }
+)
+"""Statements a label gives a name jumps can use (the node they make comes last)."""
 _TERMINAL = frozenset(
     {"break_statement", "return_statement", "throw_statement", "continue_statement"}
 )
@@ -29,7 +41,11 @@ _TERMINAL = frozenset(
 class ControlFlow:
     """Control structures; :class:`~.analyzer.Analyzer` supplies statements and expressions."""
 
-    break_targets: list[str]
+    break_targets: list[tuple[str, str | None]]
+    """What a plain ``break`` leaves, innermost last: ``("loop", None)``, ``("callback", None)``
+    or ``("switch", its jump label)`` (the code's label, or :func:`switch_label`)."""
+    jumps_used: set[str]
+    """Switch labels some ``break`` node names."""
 
     # -- supplied by the analyzer ----------------------------------------------------------------
 
@@ -61,13 +77,45 @@ class ControlFlow:
         return self.statement(statement, scope, exits, False)
 
     def loop_body(self, statement: Syntax | None, scope: Scope, exits: str) -> list[Node]:
-        self.break_targets.append("loop")
+        self.break_targets.append(("loop", None))
         try:
             return self.branch(statement, scope, exits)
         finally:
             self.break_targets.pop()
 
     # -- statements ------------------------------------------------------------------------------
+
+    def jump(self, statement: Syntax) -> Node:
+        """``break``/``continue``, with the label it names (a made-up one for a ``switch``)."""
+        named = field(statement, "label")
+        target = text(named) if named is not None else None
+        if statement.type == "continue_statement":
+            return Node(kind=Kind.CONTINUE, label="continue", line=1, column=1, jump_label=target)
+        innermost = self.break_targets[-1] if self.break_targets else None
+        if target is None and innermost is not None and innermost[0] == "switch":
+            # A plain break inside a switch leaves the switch, not the loop around it.
+            target = innermost[1]
+            if target is not None:
+                self.jumps_used.add(target)
+        return Node(kind=Kind.BREAK, label="break", line=1, column=1, jump_label=target)
+
+    def labelled(self, statement: Syntax, scope: Scope, exits: str, last: bool) -> list[Node]:
+        """``outer: for (...)``: the loop (or switch) a ``break outer``/``continue outer`` names.
+
+        A labelled block is read as its statements: the model has no node for it to carry the
+        label, so a ``break`` naming it is read as a plain one (known wrong; strict xfail test).
+        """
+        body = field(statement, "body")
+        if body is None:
+            return []
+        named = field(statement, "label")
+        if named is not None and body.type == "switch_statement":
+            # Its plain breaks name the switch by the code's label too.
+            return self.switch(body, scope, exits, name=text(named))
+        nodes = self.statement(body, scope, exits, last)
+        if named is not None and body.type in _LABELLED and nodes:
+            nodes[-1] = replace(nodes[-1], jump_label=text(named))
+        return nodes
 
     def condition(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
@@ -94,8 +142,13 @@ class ControlFlow:
         )
         return [*before, node]
 
-    def switch(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
-        """``switch``: one outcome per case; a case without ``break`` runs on into the next."""
+    def switch(
+        self, statement: Syntax, scope: Scope, exits: str, name: str | None = None
+    ) -> list[Node]:
+        """``switch``: one outcome per case; a case without ``break`` runs on into the next.
+
+        ``name`` is the label the code gives it (``route: switch ...``), if any.
+        """
         test = _test(statement)
         before = self.scan(test, scope)
         body = field(statement, "body")
@@ -116,14 +169,19 @@ class ControlFlow:
                 groups.append((waiting, list(statements)))
                 waiting = []
         blocks: list[Block] = []
-        self.break_targets.append("switch")
+        jump = name or switch_label(statement, scope)
+        self.break_targets.append(("switch", jump))
         try:
             for index, (labels, statements) in enumerate(groups):
-                run = list(statements)
+                # A case without ``break`` runs on into the next: its block repeats the next
+                # case's statements (a ``break`` among them still leaves the switch).
+                run = _until_break(statements)
                 following = index
                 while not _terminates(run) and following + 1 < len(groups):
                     following += 1
-                    run.extend(groups[following][1])
+                    run.extend(_until_break(groups[following][1]))
+                if run and _plain_break(run[-1]):
+                    run.pop()  # the case ends here anyway: no jump to draw
                 nodes = self.statements(run, scope, exits, top=False)
                 label = "default" if "default" in labels else "case " + " | ".join(labels)
                 blocks.append(block("outcome", nodes, label))
@@ -137,6 +195,7 @@ class ControlFlow:
             scope,
             blocks=tuple(blocks),
             fallthrough=None if exhaustive else "no match",
+            jump_label=jump if name or jump in self.jumps_used else None,
         )
         return [*before, node]
 
@@ -312,12 +371,47 @@ def _test(statement: Syntax) -> Syntax | None:
     return unwrap(condition) if condition is not None else None
 
 
+def switch_label(statement: Syntax, scope: Scope) -> str:
+    """The jump label a plain ``break`` inside this ``switch`` names in the model.
+
+    ``@`` cannot occur in a JavaScript label, so it never meets one the code writes.
+    """
+    line, column = scope.module.source.position(statement)
+    return f"switch@{line}:{column}"
+
+
+def _until_break(statements: list[Syntax]) -> list[Syntax]:
+    """A case's statements up to a plain ``break`` of its own: the case simply ends there."""
+    run: list[Syntax] = []
+    for statement in statements:
+        run.append(statement)  # the break itself is kept: the case counts as terminated
+        if _plain_break(statement):
+            return run
+    return run
+
+
+def _plain_break(statement: Syntax) -> bool:
+    return statement.type == "break_statement" and field(statement, "label") is None
+
+
 def _terminates(statements: list[Syntax]) -> bool:
+    """Whether a case's statements never run on into the next case."""
     if not statements:
         return False
     last = statements[-1]
     if last.type == "statement_block":
         return _terminates(kids(last))
+    if last.type == "if_statement":
+        # ``if (x) { ...; break; } else { ...; return; }``: every way out jumps.
+        alternative = field(last, "alternative")
+        otherwise = kids(alternative) if alternative is not None else []
+        consequence = field(last, "consequence")
+        return (
+            consequence is not None
+            and bool(otherwise)
+            and _terminates([consequence])
+            and _terminates(otherwise[:1])
+        )
     return last.type in _TERMINAL
 
 

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node, Via
+from durable_viz.parsers.typescript.declared import declare_params
 from durable_viz.parsers.typescript.module import FunctionInfo, ModuleInfo, text
+from durable_viz.parsers.typescript.patterns import MISSING, bind_pattern, missing
 from durable_viz.parsers.typescript.syntax import (
     arguments,
     member_parts,
@@ -20,6 +22,8 @@ from durable_viz.parsers.typescript.values import Scope
 
 if TYPE_CHECKING:
     from tree_sitter import Node as Syntax
+
+    from durable_viz.parsers.typescript.patterns import Bound
 
 __all__ = ["MAX_INLINE_DEPTH", "Helpers"]
 
@@ -33,7 +37,7 @@ class Helpers:
     """Finding and inlining helpers; :class:`~.analyzer.Analyzer` supplies the rest."""
 
     load_module: ModuleLoader
-    break_targets: list[str]
+    break_targets: list[tuple[str, str | None]]
 
     def warn(self, code: str, message: str, at: Syntax, scope: Scope) -> None:
         raise NotImplementedError
@@ -150,22 +154,22 @@ class Helpers:
     def bind_arguments(
         self, function: FunctionInfo, args: list[Syntax], inner: Scope, outer: Scope
     ) -> None:
-        """Bind a call's arguments to a function's parameters (defaults where none is given)."""
+        """Bind a call's arguments to a function's parameters (defaults where none is given).
+
+        Destructuring parameters (``{ name, amount = 1 }``, ``[a, b]``, nested) take what an
+        object or array literal argument shows; anything else they bind is unknown.
+        """
         for position, param in enumerate(function.params):
             pattern = param_pattern(param)
             if pattern.type == "rest_pattern":
-                break
-            if pattern.type != "identifier":
                 self.forget_pattern(pattern, inner)
-                continue
-            name = text(pattern)
-            inner.forget(name)
-            if position < len(args):
-                inner.bind(name, args[position], outer)
-                continue
+                break
+            value: Bound = (args[position], outer) if position < len(args) else MISSING
             default = param_default(param)
-            if default is not None:
-                inner.bind(name, default, Scope(function.module))
+            if default is not None and missing(value):
+                value = (default, inner)
+            bind_pattern(pattern, value, inner)
+        declare_params(function.node, inner, function.module)
 
 
 def _method(module: ModuleInfo, method: str) -> FunctionInfo | None:

@@ -101,6 +101,10 @@ class ModuleInfo:
     handlers: list[HandlerInfo] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
     """Exported name by local name (``export { processOrder as handler }``)."""
+    types: dict[str, Node] = field(default_factory=dict)
+    """Type declarations by name: a ``type`` alias's value, an interface or class itself."""
+    declared: dict[str, Node] = field(default_factory=dict)
+    """The type annotation of a module-level variable (``const FN: string = ...``)."""
 
     def __post_init__(self) -> None:
         root = self.source.root
@@ -161,6 +165,12 @@ class ModuleInfo:
                     self._variable(declarator)
         elif kind in ("class_declaration", "abstract_class_declaration"):
             self._class(statement)
+            self._type(statement)
+        elif kind in ("type_alias_declaration", "interface_declaration"):
+            self._type(statement)
+        elif kind == "ambient_declaration":  # ``declare const FN: string;``
+            for inner in kids(statement):
+                self._declare(inner, exported=exported)
         elif kind == "enum_declaration":
             self._enum(statement)
         elif kind == "expression_statement":
@@ -237,9 +247,19 @@ class ModuleInfo:
                     if name is not None and alias is not None:
                         self.aliases[text(name)] = text(alias)
 
+    def _type(self, statement: Node) -> None:
+        name = child(statement, "name")
+        if name is None:
+            return
+        value = child(statement, "value") if statement.type == "type_alias_declaration" else None
+        self.types[text(name)] = value if value is not None else statement
+
     def _variable(self, declarator: Node) -> None:
         name_node = child(declarator, "name")
         value = child(declarator, "value")
+        annotation = child(declarator, "type")
+        if annotation is not None and name_node is not None and name_node.type == "identifier":
+            self.declared[text(name_node)] = annotation
         if name_node is None or value is None:
             return
         value = unwrap(value)

@@ -13,6 +13,7 @@ from durable_viz.parsers.base import (
 )
 from durable_viz.parsers.typescript.batches import Batches, returned
 from durable_viz.parsers.typescript.control import block
+from durable_viz.parsers.typescript.declared import declare_params, string_typed
 from durable_viz.parsers.typescript.module import FunctionInfo, text
 from durable_viz.parsers.typescript.syntax import (
     arguments,
@@ -141,6 +142,10 @@ class Operations(Batches):
                 value = evaluate_name(second, second_scope)
                 if not value.dynamic and value.name is not None:
                     return True
+            # The value is unknown; its declared type may still say (``fn: string``).
+            typed = string_typed(args[1], scope)
+            if typed is not None:
+                return typed
             return len(args) >= 3
         spec = METHODS.get(method)
         params_after = spec[1] if spec is not None else ("promises",)
@@ -336,6 +341,7 @@ class Operations(Batches):
                     default = param_default(param)
                     if default is not None and pattern.type == "identifier":
                         inner.values[text(pattern)] = (default, resolved_scope)
+            declare_params(resolved, inner, resolved_scope.module)
             if extra is not None:
                 extra(inner)
             return analyzer.function_body(resolved, inner, "function")
@@ -368,6 +374,7 @@ class Operations(Batches):
             analyzer.forget_pattern(pattern, inner)
             if index == context_index and pattern.type == "identifier":
                 inner.contexts.add(text(pattern))
+        declare_params(target.node, inner, target.module)
         if extra is not None:
             extra(inner)
         return analyzer.function_body(target.node, inner, "function")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from durable_viz.parsers.typescript.module import text
+from durable_viz.parsers.typescript.patterns import bind_pattern, forget_names
 from durable_viz.parsers.typescript.syntax import arguments, callee, kids, member_parts
 from durable_viz.parsers.typescript.values import Scope, evaluate_name, object_fields
 
@@ -92,12 +93,15 @@ def bind_entry(pattern: Node, entry: Entry, scope: Scope) -> None:
         elif entry.key is not None:
             scope.strings[name] = entry.key
         return
-    if pattern.type == "array_pattern" and entry.pair:
-        parts = kids(pattern)
-        if parts and parts[0].type == "identifier":
-            scope.forget(text(parts[0]))
-            if entry.key is not None:
-                scope.strings[text(parts[0])] = entry.key
-        if len(parts) > 1 and parts[1].type == "identifier" and entry.value is not None:
-            scope.forget(text(parts[1]))
-            scope.values[text(parts[1])] = entry.value
+    if pattern.type != "array_pattern" or not entry.pair:
+        # ``({ id, region }) => ...`` over a list of object literals: their fields.
+        bind_pattern(pattern, entry.value, scope)
+        return
+    parts = kids(pattern)  # ``([key, value]) => ...`` over ``Object.entries(...)``
+    if parts and parts[0].type == "identifier" and entry.key is not None:
+        scope.forget(text(parts[0]))
+        scope.strings[text(parts[0])] = entry.key
+    elif parts:
+        forget_names(parts[0], scope)
+    if len(parts) > 1:
+        bind_pattern(parts[1], entry.value, scope)

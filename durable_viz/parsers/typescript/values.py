@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _MAX_DEPTH = 24
+_NAMES = frozenset({"identifier", "shorthand_property_identifier"})
 
 
 @dataclass(eq=False)
@@ -59,6 +60,8 @@ class Scope:
         pending: names bound to a durable promise not awaited yet, with where it was created
             (shared by every scope of one workflow).
         strings: names known to hold a given string (a registry key a callback receives).
+        types: the declared type of local names (``const fn: string``, a typed parameter),
+            with the module the type is written in.
     """
 
     module: ModuleInfo
@@ -69,6 +72,7 @@ class Scope:
     via: Via | None = None
     pending: dict[str, tuple[Node, Scope]] = field(default_factory=dict)
     strings: dict[str, str] = field(default_factory=dict)
+    types: dict[str, tuple[Node, ModuleInfo]] = field(default_factory=dict)
 
     def child(self) -> Scope:
         """A scope for a function nested here (closures see the enclosing names)."""
@@ -81,12 +85,13 @@ class Scope:
             self.via,
             self.pending,
             dict(self.strings),
+            dict(self.types),
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
         """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
         value = unwrap(value)
-        if value.type == "identifier" and text(value) in scope.contexts:
+        if value.type in _NAMES and text(value) in scope.contexts:
             self.contexts.add(name)
             self.values.pop(name, None)
             return
@@ -100,6 +105,7 @@ class Scope:
         self.values.pop(name, None)
         self.functions.pop(name, None)
         self.strings.pop(name, None)
+        self.types.pop(name, None)
 
     def lookup(self, name: str) -> tuple[Node, Scope] | None:
         """The expression a name stands for: a local binding or a module constant."""
@@ -115,7 +121,7 @@ class Scope:
         """Follow names to the expression they are bound to (as far as the source shows)."""
         scope: Scope = self
         expression = unwrap(expression)
-        while expression.type == "identifier" and depth < _MAX_DEPTH:
+        while expression.type in _NAMES and depth < _MAX_DEPTH:
             found = scope.lookup(text(expression))
             if found is None:
                 break
