@@ -21,10 +21,12 @@ from durable_viz.parsers.csharp.syntax import (
     Argument,
     arguments,
     callee,
+    descendants,
     last_name,
     named,
     simple_name,
     text,
+    this_member,
     unwrap,
 )
 from durable_viz.parsers.csharp.syntax import field as child
@@ -67,6 +69,8 @@ _LEAVES = frozenset(
 )
 _BOOLEAN = frozenset({"&&", "||", "??"})
 _CATCH_ALL = frozenset({"Exception", "System.Exception"})
+_COLLECTING = frozenset({"Add", "Enqueue", "Push"})
+"""Collection methods a durable task may be handed to, for a ``Task.WhenAll`` later."""
 _QUIET_CALLEES = frozenset({"nameof", "ToString", "Equals", "GetHashCode", "WriteLine", "Write"})
 
 
@@ -78,6 +82,8 @@ class Analyzer(Statements):
         self.find_class = find_class
         self.operations = Operations(self)
         self.tasks: dict[str, tuple[str, SyntaxNode, Scope]] = {}
+        # Fields holding the context, by the ``id`` of their class (alive for the whole parse).
+        self.context_fields: dict[int, set[str]] = {}
         self.awaited: set[str] = set()
 
     # -- entry -----------------------------------------------------------------------------------
@@ -167,6 +173,8 @@ class Analyzer(Statements):
         """``x = value`` rebinds ``x``; compound assignments make it unknown."""
         left, right = child(expression, "left"), child(expression, "right")
         nodes = self.scan(right, scope)
+        if left is not None and right is not None and self.store_context(left, right, scope):
+            return nodes
         if left is not None and left.type == "identifier":
             operator = child(expression, "operator")
             if right is not None and (operator is None or operator.type == "="):
@@ -184,7 +192,7 @@ class Analyzer(Statements):
         if value.type != "invocation_expression" or not found or not found[-1].is_operation:
             return
         receiver, _ = callee(value)
-        if receiver is None or text(unwrap(receiver)) not in scope.contexts:
+        if receiver is None or not self.is_context(receiver, scope):
             return
         line, column = scope.file.position(value)
         key = f"{scope.file.display}:{line}:{column}:{name}"
@@ -288,16 +296,24 @@ class Analyzer(Statements):
         args = arguments(call)
         if receiver is not None and method is not None:
             base = unwrap(receiver)
-            if base.type == "identifier" and text(base) in scope.contexts:
+            if self.is_context(base, scope):
                 return self.operations.method(method, call, args, scope)
             if method in ("WhenAll", "WhenAny") and last_name(base) == "Task":
                 return self.operations.combinator(method, call, args, scope)
+            if method in _COLLECTING and base.type == "identifier" and len(args) == 1:
+                return self.collect_task(text(base), args[0].value, scope)
         if receiver is None and method == "nameof":
             return []
         passes_context = any(self.is_context(a.value, scope) for a in args)
         if receiver is None and method in scope.functions and (scope.contexts or passes_context):
             # A local function may use the enclosing context without being passed it.
             return self.inline(scope.functions[method], call, args, scope)
+        if scope.owner is not None and (
+            receiver is None or unwrap(receiver).type in ("this_expression", "this")
+        ):
+            own = scope.owner.method(method or "", len(args))
+            if own is not None and self.uses_context_field(own):
+                return self.inline(own, call, args, scope)
         if passes_context and function is not None:
             target = self.find_method(function, scope, len(args))
             if target is not None:
@@ -320,11 +336,50 @@ class Analyzer(Statements):
             nodes.extend(self.scan(argument.value, scope))
         return nodes
 
+    def collect_task(self, collection: str, value: SyntaxNode, scope: Scope) -> list[Node]:
+        """``tasks.Add(ctx.StepAsync(...))``: the operation is drawn where it is created, and
+        the list remembers it for a ``Task.WhenAll(tasks)`` that joins it later."""
+        found = self.scan(value, scope)
+        value = unwrap(value)
+        if value.type == "invocation_expression" and found and found[-1].is_operation:
+            receiver, _ = callee(value)
+            if receiver is not None and self.is_context(receiver, scope):
+                scope.task_lists.setdefault(collection, []).append(found[-1].label)
+        return found
+
     @staticmethod
     def is_context(value: SyntaxNode, scope: Scope) -> bool:
-        """The expression is a name bound to the durable context."""
+        """The expression is a name bound to the durable context (``ctx``, or ``this._ctx``
+        for a field the workflow stored it in)."""
         value = unwrap(value)
+        if value.type == "member_access_expression":
+            name = this_member(value)
+            return name is not None and name in scope.contexts
         return value.type == "identifier" and text(value) in scope.contexts
+
+    def store_context(self, left: SyntaxNode, right: SyntaxNode, scope: Scope) -> bool:
+        """``_ctx = ctx;`` (or ``this._ctx = ctx;``) into a field of the class: the class's
+        methods that use the field run operations on the context, and are inlined where the
+        workflow calls them. Returns whether it was such an assignment."""
+        owner = scope.owner
+        if owner is None or not self.is_context(right, scope):
+            return False
+        if left.type == "identifier" and text(left) not in scope.values:
+            name: str | None = text(left)
+        else:
+            name = this_member(left) if left.type == "member_access_expression" else None
+        if name is None or name not in owner.fields:
+            return False
+        self.context_fields.setdefault(id(owner), set()).add(name)
+        scope.contexts.add(name)
+        return True
+
+    def uses_context_field(self, method: MethodInfo) -> bool:
+        """The method reads a field of its class that holds the context."""
+        fields = self.context_fields.get(id(method.owner)) if method.owner is not None else None
+        if not fields or method.body is None:
+            return False
+        return any(n.type == "identifier" and text(n) in fields for n in descendants(method.body))
 
     def find_method(
         self, function: SyntaxNode, scope: Scope, arity: int | None
@@ -382,7 +437,10 @@ class Analyzer(Statements):
             inner = scope.child()
             inner.stack = (*scope.stack, method.key)
             return inner
-        return scope.fresh(method)
+        inner = scope.fresh(method)
+        if method.owner is not None:
+            inner.contexts |= self.context_fields.get(id(method.owner), set())
+        return inner
 
     def inline(
         self, method: MethodInfo, call: SyntaxNode, args: Sequence[Argument], scope: Scope

@@ -147,7 +147,8 @@ def method_of(node: Node, file: CSharpFile, owner: ClassInfo | None) -> MethodIn
 
 @dataclass(eq=False)
 class ClassInfo:
-    """A class, struct, record or interface: its constant members and its methods."""
+    """A class, struct, record or interface: its constant members, the names of its other
+    fields, and its methods."""
 
     name: str
     node: Node
@@ -155,6 +156,7 @@ class ClassInfo:
     outer: ClassInfo | None = None
     constants: dict[str, Node] = field(default_factory=dict)
     methods: dict[str, list[MethodInfo]] = field(default_factory=dict)
+    fields: set[str] = field(default_factory=set)
 
     def method(self, name: str, arity: int | None = None) -> MethodInfo | None:
         """The method called ``name`` (the overload taking ``arity`` arguments if there are
@@ -287,12 +289,16 @@ class CSharpFile:
                     self.methods_by_node[member.start_byte] = method
             elif kind == "field_declaration":
                 modifiers = {text(m) for m in named(member) if m.type == "modifier"}
-                if modifiers & _CONSTANT_MODIFIERS:
-                    declaration = next(
-                        (c for c in named(member) if c.type == "variable_declaration"), None
-                    )
-                    if declaration is not None:
-                        _declarators(declaration, info.constants)
+                declaration = next(
+                    (c for c in named(member) if c.type == "variable_declaration"), None
+                )
+                if declaration is not None and modifiers & _CONSTANT_MODIFIERS:
+                    _declarators(declaration, info.constants)
+                if declaration is not None and "const" not in modifiers:
+                    for declarator in named(declaration):
+                        name = child(declarator, "name")
+                        if declarator.type == "variable_declarator" and name is not None:
+                            info.fields.add(text(name))
             elif kind == "property_declaration":
                 self._declare_property(member, info)
             elif kind == "enum_declaration":

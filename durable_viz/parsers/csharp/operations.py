@@ -22,6 +22,7 @@ from durable_viz.parsers.csharp.syntax import (
     Argument,
     arguments,
     bind,
+    call_start,
     named,
     text,
     unwrap,
@@ -103,13 +104,22 @@ class Operations(Branches):
         the SDK's analyzer rejects, DE004), a plain call otherwise."""
         analyzer = self.analyzer
         values = [a.value for a in args]
-        if len(values) == 1:
+        combined: list[str] = []
+        listed_tasks = (
+            scope.task_lists.get(text(unwrap(values[0])))
+            if len(values) == 1 and unwrap(values[0]).type == "identifier"
+            else None
+        )
+        if listed_tasks is not None:
+            # A list the code filled with durable tasks (in a loop, most often).
+            combined.extend(listed_tasks)
+            values = []
+        elif len(values) == 1:
             resolved = scope.resolve(values[0])
             if isinstance(resolved, tuple):
                 listed = elements(resolved[0])
                 if listed is not None:
                     values = listed
-        combined: list[str] = []
         blocks: list[Block] = []
         for value in values:
             base = unwrap(value)
@@ -127,7 +137,8 @@ class Operations(Branches):
                 blocks.append(block("branch", found, label))
         if not combined and not blocks:
             return []
-        notes = (f"combines {', '.join(combined)}",) if combined else ()
+        # A task added in a loop is one node, named once.
+        notes = (f"combines {', '.join(dict.fromkeys(combined))}",) if combined else ()
         analyzer.warn(
             "DV109",
             f"Task.{method} over durable tasks: the SDK's analyzer rejects this (DE004); "
@@ -188,7 +199,7 @@ class Operations(Branches):
         node = analyzer.node(
             kind,
             label,
-            call,
+            call_start(call),
             scope,
             name=name.name,
             dynamic=name.dynamic,

@@ -55,6 +55,8 @@ class Scope:
         functions: local functions visible here.
         tasks: locals holding a durable operation's task that was not awaited, by the
             operation's label (``Task.WhenAll`` names them).
+        task_lists: locals (lists) durable tasks were added to, with the labels of those
+            operations (``Task.WhenAll(list)`` names them).
         stack: the methods being inlined, outermost first (bounds recursion).
         via: the helper call this code was inlined from.
     """
@@ -66,6 +68,7 @@ class Scope:
     values: dict[str, Binding] = field(default_factory=dict)
     functions: dict[str, MethodInfo] = field(default_factory=dict)
     tasks: dict[str, str] = field(default_factory=dict)
+    task_lists: dict[str, list[str]] = field(default_factory=dict)
     stack: tuple[str, ...] = ()
     via: Via | None = None
 
@@ -79,6 +82,7 @@ class Scope:
             dict(self.values),
             dict(self.functions),
             dict(self.tasks),
+            {name: list(labels) for name, labels in self.task_lists.items()},
             self.stack,
             self.via,
         )
@@ -102,12 +106,14 @@ class Scope:
             return
         self.contexts.discard(name)
         self.tasks.pop(name, None)
+        self.task_lists.pop(name, None)
         self.values[name] = (value, scope)
 
     def bind_value(self, name: str, value: Binding) -> None:
         """Bind a local name to a known value or entry."""
         self.contexts.discard(name)
         self.tasks.pop(name, None)
+        self.task_lists.pop(name, None)
         self.values[name] = value
 
     def forget(self, name: str) -> None:
@@ -115,6 +121,7 @@ class Scope:
         self.contexts.discard(name)
         self.values.pop(name, None)
         self.tasks.pop(name, None)
+        self.task_lists.pop(name, None)
 
     def lookup(self, name: str) -> Binding | None:
         """What a bare name stands for: a local, a constant of the class, a top-level const."""

@@ -49,7 +49,8 @@ class Statements:
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
-        self.jumps: list[str] = []  # "loop" or "switch": what a ``break`` leaves
+        # What a ``break`` leaves, innermost last: ("loop", None) or ("switch", its label).
+        self.jumps: list[tuple[str, str | None]] = []
 
     # -- provided by the analyzer ----------------------------------------------------------------
 
@@ -165,9 +166,10 @@ class Statements:
             )
             return nodes
         if kind == "break_statement":
-            if self.jumps and self.jumps[-1] == "switch":
-                return []  # leaves the switch section, which ends there anyway
-            return [Node(kind=Kind.BREAK, label="break", line=1, column=1)]
+            # A ``break`` in a switch leaves the switch: it names the switch's label (C# has no
+            # labelled ``break``, so the labels the parser makes up cannot clash).
+            switch = self.jumps[-1][1] if self.jumps and self.jumps[-1][0] == "switch" else None
+            return [Node(kind=Kind.BREAK, label="break", line=1, column=1, jump_label=switch)]
         if kind == "continue_statement":
             return [Node(kind=Kind.CONTINUE, label="continue", line=1, column=1)]
         if kind == "using_statement" or kind in _WRAPPERS:
@@ -258,14 +260,17 @@ class Statements:
         return self.statement(statement, scope, exits, False)
 
     def switch(self, statement: SyntaxNode, scope: Scope, exits: str) -> list[Node]:
-        """``switch``: one outcome per section; ``default`` makes it exhaustive."""
+        """``switch``: one outcome per section; ``default`` makes it exhaustive. A ``break``
+        leaves it: the switch carries a label of its own, which its breaks name."""
+        line, column = scope.file.position(statement)
+        jump_label = f"switch {line}:{column}"
         subject = child(statement, "value")
         before = self.scan(subject, scope)
         body = child(statement, "body")
         blocks: list[Block] = []
         exhaustive = False
         waiting: list[str] = []  # labels of sections with no statements: they share the next
-        self.jumps.append("switch")
+        self.jumps.append(("switch", jump_label))
         try:
             for section in named(body) if body is not None else []:
                 if section.type != "switch_section":
@@ -276,6 +281,8 @@ class Statements:
                 if not statements:
                     continue
                 nodes = self.statements(statements, scope, exits, top=False)
+                if nodes and nodes[-1].kind is Kind.BREAK and nodes[-1].jump_label == jump_label:
+                    nodes.pop()  # the section's own end: it leaves the switch anyway
                 blocks.append(block("outcome", nodes, " | ".join(waiting)))
                 waiting = []
         finally:
@@ -288,6 +295,7 @@ class Statements:
             scope,
             blocks=tuple(blocks),
             fallthrough=None if exhaustive else "no match",
+            jump_label=jump_label,
         )
         return [*before, node]
 
@@ -351,7 +359,7 @@ class Statements:
             test = self.code(condition, scope) if condition is not None else "true"
             label = f"{'do … ' if do_while else ''}while {test}"
             infinite = condition is None or text(condition) == "true"
-        self.jumps.append("loop")
+        self.jumps.append(("loop", None))
         try:
             body = self.branch(child(statement, "body"), scope, exits)
         finally:

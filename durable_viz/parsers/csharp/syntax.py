@@ -13,11 +13,13 @@ __all__ = [
     "Argument",
     "arguments",
     "bind",
+    "call_start",
     "callee",
     "descendants",
     "field",
     "named",
     "string_literal",
+    "this_member",
     "unwrap",
 ]
 
@@ -129,7 +131,43 @@ def callee(node: Node) -> tuple[Node | None, str | None]:
     if function.type == "member_access_expression":
         name = field(function, "name")
         return field(function, "expression"), simple_name(name) if name is not None else None
+    if function.type == "conditional_access_expression":
+        # ``ctx?.StepAsync(...)``: the call runs only when the receiver is not null, which a
+        # durable context never is.
+        binding = next((c for c in named(function) if c.type == "member_binding_expression"), None)
+        name = field(binding, "name") if binding is not None else None
+        return conditional_receiver(function), simple_name(name) if name is not None else None
     return None, simple_name(function)
+
+
+def conditional_receiver(access: Node) -> Node | None:
+    """The receiver of ``x?.Member``. tree-sitter reads ``await ctx?.StepAsync(...)`` as
+    ``(await ctx)?.StepAsync(...)``: the receiver is then ``ctx``, under the ``await``."""
+    receiver = field(access, "condition")
+    if receiver is not None and receiver.type == "await_expression":
+        operand = named(receiver)
+        return operand[0] if operand else None
+    return receiver
+
+
+def call_start(call: Node) -> Node:
+    """The node whose start is where a call is drawn from: the call itself, or for
+    ``await ctx?.StepAsync(...)`` (read as ``(await ctx)?.StepAsync(...)``) its receiver."""
+    function = field(call, "function")
+    if function is not None and function.type == "conditional_access_expression":
+        receiver = conditional_receiver(function)
+        if receiver is not None and receiver.start_byte > call.start_byte:
+            return receiver
+    return call
+
+
+def this_member(node: Node) -> str | None:
+    """``X`` of ``this.X`` (a member access on ``this``); None for anything else."""
+    receiver = field(node, "expression")
+    name = field(node, "name")
+    if receiver is None or name is None or receiver.type not in ("this_expression", "this"):
+        return None
+    return simple_name(name)
 
 
 def simple_name(node: Node) -> str | None:
