@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXAMPLE ?= examples/python/order_processor.py
 
-.PHONY: demo install test lint typecheck unit goldens bench node clean
+.PHONY: demo install test lint typecheck unit goldens bench node browser clean
 
 $(BIN)/durable-viz: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,25 +25,32 @@ tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.js
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## Debian's chromium for the browser tests (installed only when missing; needs root or sudo).
+SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
 lint: install
-	$(BIN)/ruff check durable_viz tests benchmarks
+	$(BIN)/ruff check durable_viz tests benchmarks tools
 	$(BIN)/ruff format --check durable_viz
 
 typecheck: install
 	$(BIN)/mypy
 
-unit: install node
+unit: install node browser
 	$(BIN)/pytest -q
 
 ## Everything CI runs.
 test: lint typecheck unit
 
 ## Rewrite the golden files after an intended change (review the diff).
-goldens: install node
+goldens: install node browser
 	$(BIN)/pytest -q tests/test_goldens.py --update-goldens
 
 bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -29,6 +29,8 @@ class Format(str, Enum):
 
     MERMAID = "mermaid"
     JSON = "json"
+    SVG = "svg"
+    HTML = "html"
 
 
 class Direction(str, Enum):
@@ -91,12 +93,20 @@ def draw(
 
     if as_json and output_format is not Format.MERMAID and output_format is not Format.JSON:
         raise UsageProblem("--json cannot be combined with --format " + output_format.value)
-    if open_browser:
-        raise UsageProblem("--open needs the html format, which this version does not have yet")
     fmt = Format.JSON if as_json else output_format
+    if open_browser:
+        # --open shows the page: the html format, unless another one was asked for explicitly.
+        chosen = click.get_current_context().get_parameter_source("output_format")
+        if as_json or (fmt is not Format.HTML and chosen is not click.core.ParameterSource.DEFAULT):
+            raise UsageProblem(
+                f"--open shows the html page; it cannot be combined with {fmt.value}"
+            )
+        fmt = Format.HTML
     document = load(path, direction=direction.value, title=name, workflow=workflow)
     text = render(document, fmt.value)
-    if out is None:
+    if open_browser:
+        _open_page(text, out)
+    elif out is None:
         sys.stdout.write(text)
     else:
         _write_atomically(out, text)
@@ -105,6 +115,30 @@ def draw(
             str(p) for p in (diagnostic.file or path, diagnostic.line, diagnostic.column)
         )
         typer.echo(f"{PROG}: {diagnostic.severity.value}: {where}: {diagnostic.message}", err=True)
+
+
+def _open_page(text: str, out: Path | None) -> None:
+    """Write the page (to ``out`` or a new temporary file), print its path, open a browser.
+
+    Without a display (a server, a container, CI) no browser is started: the path is enough.
+    """
+    import tempfile
+    import webbrowser
+
+    if out is None:
+        handle, name = tempfile.mkstemp(prefix="durable-viz-", suffix=".html")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        target = Path(name)
+    else:
+        _write_atomically(out, text)
+        target = out
+    typer.echo(str(target))
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("BROWSER")
+    )
+    if not headless and not webbrowser.open(target.resolve().as_uri()):
+        typer.echo(f"{PROG}: no browser could be started; open the file above", err=True)
 
 
 def _write_atomically(target: Path, text: str) -> None:

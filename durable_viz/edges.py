@@ -10,9 +10,9 @@ returns the pending edges that leave it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from durable_viz.graph import CONTAINER_KINDS, Kind, Node, Workflow
+from durable_viz.graph import CONTAINER_KINDS, Kind, Node, Workflow, walk
 
 __all__ = ["END_ID", "FAIL_ID", "START_ID", "Edge", "Graph", "GraphNode", "build_graph"]
 
@@ -53,7 +53,11 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Graph:
-    """A workflow drawn as nodes (pre-order, Start first, End/Fail last) and edges."""
+    """A workflow drawn as nodes (pre-order, Start first, End/Fail last) and edges.
+
+    ``workflow`` is the tree renderers walk: the parser's, with each labelled block (a ``scope``
+    with a ``jump_label``) replaced by its statements, since only the edges need its bounds.
+    """
 
     workflow: Workflow
     nodes: tuple[GraphNode, ...]
@@ -136,9 +140,15 @@ class _Builder:
         self.edges: list[Edge] = []
         self.seen_edges: set[tuple[str, str, str | None]] = set()
         self.frames: list[_Frame] = []
+        # The function and try frames among them: what an operation's error reaches, without a
+        # walk past every loop and labelled statement it sits in (deep nesting stays linear).
+        self.catchers: list[_FunctionFrame | _TryFrame] = []
         self.pending_ends: list[_Pending] = []
         self.pending_fails: list[_Pending] = []
         self.reaches_fail = False
+        # What renderers see of each node, where it differs (see ``Graph``).
+        self.drawn: dict[int, Node] = {}
+        self.drawn_nodes = _without_labelled_blocks(workflow.nodes, self.drawn)
         self._number(workflow.nodes, parent=None, block=None, index=None)
 
     # -- ids -------------------------------------------------------------------------------------
@@ -153,8 +163,9 @@ class _Builder:
                 continue
             node_id = f"n{len(self.graph_nodes)}"
             self.ids[id(node)] = node_id
+            drawn = self.drawn.get(id(node), node)
             self.graph_nodes.append(
-                GraphNode(node_id, node.kind, node.label, node, parent, block, index)
+                GraphNode(node_id, node.kind, node.label, drawn, parent, block, index)
             )
             for i, sub in enumerate(node.blocks):
                 self._number(sub.nodes, node_id, sub.label or sub.role, i)
@@ -185,7 +196,10 @@ class _Builder:
         edges = tuple(
             e for e in self.edges if not (e.label == "return" and (e.source, e.target) in plain)
         )
-        return Graph(self.workflow, tuple(self.graph_nodes), edges)
+        workflow = self.workflow
+        if self.drawn_nodes is not workflow.nodes:
+            workflow = replace(workflow, nodes=self.drawn_nodes)
+        return Graph(workflow, tuple(self.graph_nodes), edges)
 
     def _connect(self, pending: list[_Pending], target: str) -> None:
         for p in pending:
@@ -205,19 +219,22 @@ class _Builder:
 
     def _visit(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
         if node.jump_label is not None and node.kind not in _SELF_ROUTED:
-            # A labelled statement that is not a loop (a switch, an if): a ``break`` naming it
-            # goes on after it. (A loop's own frame carries its label.)
+            # A labelled statement that is not a loop (a switch, an if, a block): a ``break``
+            # naming it goes on after it. (A loop's own frame carries its label.)
             frame = _LoopFrame(None, node.jump_label)
-            self.frames.append(frame)
+            self._enter(frame)
             exits = self._visit_node(node, incoming)
-            self.frames.pop()
+            self._leave()
             return exits + frame.breaks
         return self._visit_node(node, incoming)
 
     def _visit_node(self, node: Node, incoming: list[_Pending]) -> list[_Pending]:
         kind = node.kind
         if kind is Kind.SCOPE:
-            return self._function_scope(node.blocks[0].nodes if node.blocks else (), incoming)
+            inner = node.blocks[0].nodes if node.blocks else ()
+            if node.jump_label is not None:
+                return self._sequence(inner, incoming)  # a labelled block: ``_visit`` framed it
+            return self._function_scope(inner, incoming)
         if kind in _JUMP_KINDS:
             self._route_jump(incoming, kind.value, node.jump_label)
             return []
@@ -250,9 +267,9 @@ class _Builder:
 
     def _function_scope(self, nodes: tuple[Node, ...], incoming: list[_Pending]) -> list[_Pending]:
         frame = _FunctionFrame()
-        self.frames.append(frame)
+        self._enter(frame)
         exits = self._sequence(nodes, incoming)
-        self.frames.pop()
+        self._leave()
         return exits + frame.returns
 
     def _condition(self, node: Node, node_id: str) -> list[_Pending]:
@@ -268,7 +285,7 @@ class _Builder:
         orelse = next((b.nodes for b in node.blocks if b.role == "else"), ())
         again = "repeat" if node.do_while or node.infinite else "next item"
         frame = _LoopFrame(node_id, node.jump_label)
-        self.frames.append(frame)
+        self._enter(frame)
         if node.do_while:
             # The body runs first; the loop node is the test at its end.
             entry = self._entry(body)
@@ -285,7 +302,7 @@ class _Builder:
                 ],
                 node_id,
             )
-        self.frames.pop()
+        self._leave()
         exits = [] if node.infinite else self._sequence(orelse, [_Pending(node_id, "done")])
         return exits + frame.breaks
 
@@ -295,7 +312,7 @@ class _Builder:
         orelse = next((b for b in node.blocks if b.role == "else"), None)
         final = next((b for b in node.blocks if b.role == "finally"), None)
         frame = _TryFrame(node, has_finally=final is not None)
-        self.frames.append(frame)
+        self._enter(frame)
         exits = self._sequence(body.nodes if body else (), incoming)
         frame.in_body = False
         if orelse is not None:
@@ -307,7 +324,7 @@ class _Builder:
         for handler in handlers:
             errors = [_Pending(s, handler.label or "error", error=True) for s in sources]
             exits.extend(self._sequence(handler.nodes, errors))
-        self.frames.pop()
+        self._leave()
         if final is None:
             return exits
         if not final.nodes:
@@ -365,8 +382,17 @@ class _Builder:
                 return True
         return False
 
+    def _enter(self, frame: _Frame) -> None:
+        self.frames.append(frame)
+        if not isinstance(frame, _LoopFrame):
+            self.catchers.append(frame)
+
+    def _leave(self) -> None:
+        if not isinstance(self.frames.pop(), _LoopFrame):
+            self.catchers.pop()
+
     def _record_error_source(self, node_id: str) -> None:
-        for frame in reversed(self.frames):
+        for frame in reversed(self.catchers):
             if isinstance(frame, _FunctionFrame):
                 return
             if isinstance(frame, _TryFrame) and frame.in_body:
@@ -398,3 +424,37 @@ class _Builder:
                 return
         self.reaches_fail = True
         self.pending_fails.extend(pending)
+
+
+def _without_labelled_blocks(nodes: tuple[Node, ...], drawn: dict[int, Node]) -> tuple[Node, ...]:
+    """``nodes`` with every labelled block replaced by its statements, and in ``drawn`` the
+    copy of each node that changed, by the original's id (``nodes`` itself when none is there).
+
+    Renderers lay out the tree; a block that only bounds where a ``break`` goes draws nothing.
+    """
+    if not any(n.kind is Kind.SCOPE and n.jump_label is not None for n in walk(nodes)):
+        return nodes
+    return _splice(nodes, drawn)
+
+
+def _splice(nodes: tuple[Node, ...], drawn: dict[int, Node]) -> tuple[Node, ...]:
+    kept: list[Node] = []
+    _splice_into(kept, nodes, drawn)
+    return tuple(kept)
+
+
+def _splice_into(kept: list[Node], nodes: tuple[Node, ...], drawn: dict[int, Node]) -> None:
+    # Nested labelled blocks add to one list: each node is copied once, however deep they go.
+    for node in nodes:
+        if node.kind is Kind.SCOPE and node.jump_label is not None:
+            for block in node.blocks:
+                _splice_into(kept, block.nodes, drawn)
+            continue
+        if not node.blocks:
+            kept.append(node)
+            continue
+        copy = replace(
+            node, blocks=tuple(replace(b, nodes=_splice(b.nodes, drawn)) for b in node.blocks)
+        )
+        drawn[id(node)] = copy
+        kept.append(copy)

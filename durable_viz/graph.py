@@ -146,7 +146,9 @@ class Node:
         jump_label: for a ``break`` or ``continue``, the statement it leaves or repeats (a loop
             or switch the code labels ``outer:``, or a label the parser makes up for a switch a
             plain ``break`` leaves); for any other node, the label ``break``/``continue`` use to
-            name it. ``None``: a plain ``break``/``continue`` of the innermost loop.
+            name it. ``None``: a plain ``break``/``continue`` of the innermost loop. A ``scope``
+            with a jump label is a labelled block (``found: { ... }``): not a function, just its
+            statements in sequence, kept so that a ``break found`` has a statement to leave.
     """
 
     kind: Kind

@@ -2,8 +2,9 @@
 
 A port draws the same workflow when, handler by handler, the nodes have the same ids, kinds,
 names and dynamic flags, sit in the same block of the same parent, and the edges join the same
-ids with the same back/error flags. Labels are left out: a condition reads ``order.total > 100`` in one language
-and ``order.total > 100m`` in another, and a catch clause may name no error type at all.
+ids with the same back/error flags. Labels are left out: a condition reads ``order.total > 100``
+in one language and ``order.total > 100m`` in another, and a catch clause may name no error type
+at all.
 
 Ports are found by a normalised stem: ``order_processor.py``, ``orderProcessor.ts``,
 ``OrderProcessor.java`` and ``OrderProcessor.cs`` are the same example.

@@ -800,12 +800,6 @@ case(
             await context.StepAsync(async (_, ct) => n, name: $"attempt-{i}");
         }
         """),
-    xfail={
-        language: f"the {language} parser names the step 'attempt-0' (static): it reads i as "
-        "its initializer 0, though i++ changes it every iteration; Python and C# draw "
-        "'attempt-{}' (dynamic)"
-        for language in ("typescript", "java")
-    },
 )
 
 case(
@@ -1964,14 +1958,78 @@ case(
             attempt += 1;
         }
         """),
-    # Python draws it wrong too: C#, which forgets what a loop assigns, is the reference.
-    reference="csharp",
-    xfail={
-        language: f"the {language} parser names the step 'try-0' (static): it reads attempt as "
-        "its value before the loop, though the loop body changes it every iteration; C# draws "
-        "'try-{}' (dynamic)"
-        for language in ("python", "typescript", "java")
-    },
+)
+
+case(
+    "counter-rebound-from-itself-in-the-loop",
+    python=py("""\
+        n = 0
+        label = f"fixed-{n}"
+        while n < 3:
+            n = n + 1
+            context.step(lambda _: 1, name=f"n-{n}")
+            context.step(lambda _: 1, name=label)
+        """),
+    typescript=ts("""\
+        let n = 0;
+        const label = `fixed-${n}`;
+        while (n < 3) {
+          n = n + 1;
+          await context.step(`n-${n}`, async () => 1);
+          await context.step(label, async () => 1);
+        }
+        """),
+    java=java("""\
+        int n = 0;
+        String label = "fixed-" + n;
+        while (n < 3) {
+            n = n + 1;
+            context.step("n-" + n, Integer.class, s -> 1);
+            context.step(label, Integer.class, s -> 1);
+        }
+        """),
+    csharp=cs("""\
+        var n = 0;
+        var label = $"fixed-{n}";
+        while (n < 3)
+        {
+            n = n + 1;
+            await context.StepAsync(async (_, ct) => 1, name: $"n-{n}");
+            await context.StepAsync(async (_, ct) => 1, name: label);
+        }
+        """),
+)
+
+case(
+    "name-changed-in-a-loop-used-after-it",
+    python=py("""\
+        name = "before"
+        for item in event["items"]:
+            name = "inside"
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "before";
+        for (const item of event.items) {
+          name = "inside";
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "before";
+        for (String item : input.items()) {
+            name = "inside";
+        }
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "before";
+        foreach (var item in input.Items)
+        {
+            name = "inside";
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
 )
 
 case(

@@ -1400,3 +1400,96 @@ def test_this_field_assignment_and_a_field_never_given_the_context() -> None:
         """
     source = handler(body, members=members)
     assert names(source) == ["one"]
+
+
+# -- names a loop changes --------------------------------------------------------------------------
+# A name a loop assigns (anywhere in it) has no known value in the loop, nor after it; names
+# bound before the loop keep the value they had then.
+
+_STEP = "await ctx.StepAsync(async (_, ct) => 1, name: {});\n"
+
+LOOP_NAMES = {
+    # body: (label, name, dynamic) of each step, in source order
+    "for update clause ++": (
+        "for (var i = 0; i < 3; i++)\n{\n    " + _STEP.format('$"attempt-{i}"') + "}\n",
+        [("attempt-{i}", "attempt-{}", True)],
+    ),
+    "for with an assignment initializer": (
+        "var j = 0;\nfor (j = 0; j < 3; j += 1)\n{\n    " + _STEP.format('$"j-{j}"') + "}\n",
+        [("j-{j}", "j-{}", True)],
+    ),
+    "counter += at the end of the body": (
+        "var attempt = 0;\nwhile (attempt < 3)\n{\n    "
+        + _STEP.format('$"try-{attempt}"')
+        + "    attempt += 1;\n}\n",
+        [("try-{attempt}", "try-{}", True)],
+    ),
+    "counter = counter + 1 before its use": (
+        "var n = 0;\nwhile (n < 3)\n{\n    n = n + 1;\n    " + _STEP.format('"n-" + n') + "}\n",
+        [("n-{n + 1}", "n-{}", True)],
+    ),
+    "changed in a nested block": (
+        "var n = 0;\nforeach (var item in input.Items)\n{\n    "
+        + _STEP.format('$"n-{n}"')
+        + "    if (item.Retry)\n    {\n        n++;\n    }\n}\n",
+        [("n-{n}", "n-{}", True)],
+    ),
+    "tuple deconstruction swap": (
+        'var a = "x";\nvar b = "y";\nforeach (var item in input.Items)\n{\n    '
+        + _STEP.format("a")
+        + "    (a, b) = (b, a);\n}\n",
+        [("{a}", "{}", True)],
+    ),
+    "tuple deconstruction with a declaration": (
+        'var k = "k0";\nwhile (input.More)\n{\n    '
+        + _STEP.format("k")
+        + '    (k, var z) = ("k1", 2);\n}\n',
+        [("{k}", "{}", True)],
+    ),
+    "foreach target": (
+        "foreach (var item in input.Items)\n{\n    " + _STEP.format('$"item-{item}"') + "}\n",
+        [("item-{item}", "item-{}", True)],
+    ),
+    "after the loop": (
+        'var name = "before";\nforeach (var item in input.Items)\n{\n    name = "inside";\n}\n'
+        + _STEP.format("name"),
+        [("{name}", "{}", True)],
+    ),
+    "bound before the loop from a changed name": (
+        'var n = 0;\nvar label = $"fixed-{n}";\nwhile (n < 3)\n{\n    '
+        + _STEP.format("label")
+        + "    n++;\n}\n"
+        + _STEP.format("label"),
+        [("fixed-0", "fixed-0", False), ("fixed-0", "fixed-0", False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(LOOP_NAMES))
+def test_names_a_loop_changes_are_dynamic(form: str) -> None:
+    body, expected = LOOP_NAMES[form]
+    workflow = workflow_of(handler(body + "return new Output();\n"))
+    steps = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
+    assert [(s.label, s.name, s.dynamic) for s in steps] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A tuple deconstruction changes its names outside loops too.
+        (
+            'var a = "x";\nvar b = "q";\n(a, b) = ("y", "z");\n' + _STEP.format("a"),
+            ("{a}", "{}", True),
+        ),
+        # A name rebound to an expression using it reads its value from before.
+        ("var n = 0;\nn = n + 1;\n" + _STEP.format('$"n-{n}"'), ("n-1", "n-1", False)),
+        ('var s = "a";\ns = s + "-b";\n' + _STEP.format("s"), ("a-b", "a-b", False)),
+        # ``+`` of numbers is a sum; text joined with numbers stays text.
+        (_STEP.format('"n-" + (1 + 2)'), ("n-3", "n-3", False)),
+        (_STEP.format('"n-" + 1 + 2'), ("n-12", "n-12", False)),
+    ],
+)
+def test_names_changed_outside_loops(body: str, expected: tuple[str, str, bool]) -> None:
+    workflow = workflow_of(handler(body + "return new Output();\n"))
+    (step,) = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
+    assert (step.label, step.name, step.dynamic) == expected

@@ -2,21 +2,40 @@
 
 A ``break``/``continue`` carrying a ``jump_label`` leaves or repeats the enclosing statement
 with that label instead of the innermost loop: Java's ``break outer;`` / ``continue outer;``,
-and the ``break`` that leaves a switch (the parser gives the switch a label of its own). Edges
-read ``"a -> b [yes]"`` as in tests/test_edges.py, whose tree helpers these tests reuse.
+and the ``break`` that leaves a switch (the parser gives the switch a label of its own). A
+labelled block (``found: { ... }``) is a ``scope`` node with a ``jump_label``: no function, just
+its statements, bounding where ``break found`` goes. Edges read ``"a -> b [yes]"`` as in
+tests/test_edges.py, whose tree helpers these tests reuse.
 """
 
 from __future__ import annotations
 
-from graph_text import edge_texts
-from test_edges import blk, brk, cond, cont, draw, loop, node, step, try_
+import json
 
-from durable_viz.graph import Kind, Node, walk
+import pytest
+from geometry import all_problems
+from graph_text import edge_texts
+from test_edges import blk, branch, brk, cond, cont, draw, loop, node, parallel, ret, step, try_
+
+from durable_viz.edges import build_graph
+from durable_viz.graph import Kind, Node, ParseResult, Workflow, walk
 from durable_viz.parsers.base import prune
+from durable_viz.registry import get_renderer
+from durable_viz.render import Document, SourceFile
 
 
 def jump(kind: Kind, label: str) -> Node:
     return node(kind, kind.value, jump_label=label)
+
+
+def labelled(label: str, *nodes: Node) -> Node:
+    """``label: { nodes }``."""
+    return node(Kind.SCOPE, label, blk("body", *nodes), jump_label=label)
+
+
+def helper(label: str, *nodes: Node) -> Node:
+    """An inlined helper's body: a function scope (its ``return`` ends only the helper)."""
+    return node(Kind.SCOPE, label, blk("body", *nodes))
 
 
 def switch(label: str, *cases: tuple[str, tuple[Node, ...]], jump_label: str) -> Node:
@@ -160,3 +179,145 @@ def test_prune_drops_what_only_jumps_inside_itself() -> None:
     )
     sw = switch("switch k", ("case 1", (cond("t2", (jump(Kind.BREAK, "sw"),)),)), jump_label="sw")
     assert [n.label for n in walk(prune((quiet, sw, step("z"))))] == ["z"]
+
+
+# -- labelled blocks ---------------------------------------------------------------------------
+
+
+def test_break_naming_a_labelled_block_goes_on_after_it() -> None:
+    tree = (labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "found"),)), step("b")),)
+    assert edge_texts(draw(*tree, step("z"))) == {
+        "Start -> a",
+        "a -> t",
+        "t -> z [yes]",
+        "t -> b [no]",
+        "b -> z",
+        "z -> End",
+    }
+
+
+def test_a_labelled_block_is_no_loop_for_plain_jumps() -> None:
+    block = labelled(
+        "found",
+        cond("t", (brk(),)),
+        cond("u", (cont(),)),
+        cond("v", (jump(Kind.BREAK, "found"),)),
+        step("b"),
+    )
+    edges = edge_texts(draw(loop("for i", step("a"), block, step("c")), step("z")))
+    assert {"t -> z [yes]", "u -> for i [yes] (back)", "v -> c [yes]", "b -> c"} <= edges
+
+
+def test_break_naming_a_labelled_block_from_a_loop_inside_it() -> None:
+    inner = loop("for i", step("a"), cond("t", (jump(Kind.BREAK, "found"),)))
+    edges = edge_texts(draw(labelled("found", inner, step("b")), step("z")))
+    assert {"t -> z [yes]", "t -> for i [no] (back)", "for i -> b [done]", "b -> z"} <= edges
+
+
+def test_break_naming_a_labelled_block_goes_through_a_finally() -> None:
+    guarded = try_((step("a"), jump(Kind.BREAK, "found")), final=(step("f"),))
+    edges = edge_texts(draw(labelled("found", guarded, step("b")), step("z")))
+    assert {"a -> f", "f -> z [break]"} <= edges
+    assert "f -> b" not in edges
+
+
+def test_a_return_in_a_labelled_block_leaves_the_function_around_it() -> None:
+    # A labelled block in an inlined helper: its ``return`` ends the helper, not the block.
+    body = labelled("found", cond("t", (ret(scope="function"),)), step("b"))
+    edges = edge_texts(draw(helper("check", body, step("c")), step("z")))
+    assert {"t -> return [yes]", "return -> z", "b -> c", "c -> z"} <= edges
+    assert not any(e.startswith("return -> c") for e in edges)
+
+
+def test_nested_labelled_blocks_each_take_their_own_breaks() -> None:
+    inner = labelled(
+        "inner",
+        cond("t", (jump(Kind.BREAK, "outer"),)),
+        cond("u", (jump(Kind.BREAK, "inner"),)),
+        step("a"),
+    )
+    edges = edge_texts(draw(labelled("outer", inner, step("b")), step("z")))
+    assert {"t -> z [yes]", "u -> b [yes]", "a -> b", "b -> z"} <= edges
+
+
+def test_renderers_walk_a_tree_without_labelled_blocks() -> None:
+    body = labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "found"),)), step("b"))
+    check = helper("check", body, cond("u", (ret(scope="function"),)))
+    tree = (parallel("p", branch("one", check)), step("z"))
+    graph = draw(*tree)
+    flat = tuple(walk(graph.workflow.nodes))
+    assert [n.label for n in flat] == ["p", "check", "a", "t", "break", "b", "u", "return", "z"]
+    # Every drawn node is the copy in that tree, and sits where the block sat.
+    drawn = {id(n) for n in flat}
+    assert all(id(g.node) in drawn for g in graph.nodes if g.node is not None)
+    parents = {g.label: (g.parent, g.block) for g in graph.nodes}
+    assert parents["a"] == parents["b"] == parents["u"] == (graph.nodes[1].id, "one")
+
+
+def test_a_tree_without_labelled_blocks_reaches_renderers_as_it_is() -> None:
+    workflow = Workflow(name="handler", line=1, nodes=(helper("check", step("a")), step("z")))
+    assert build_graph(workflow).workflow is workflow
+
+
+@pytest.mark.parametrize("format_name", ["mermaid", "json", "svg", "html"])
+def test_every_renderer_draws_a_labelled_block(format_name: str) -> None:
+    block = labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "found"),)), step("b"))
+    workflow = Workflow(name="handler", line=1, nodes=(loop("for i", block, step("c")), step("z")))
+    result = ParseResult(language="typescript", workflows=(workflow,))
+    document = Document("handler.ts", (SourceFile("handler.ts", "", result),))
+    text = get_renderer(format_name)(document)
+    for label in ("a", "b", "c", "z"):
+        assert label in text
+    assert "found" not in text  # the block draws nothing of its own
+    if format_name == "json":
+        nodes = json.loads(text)["workflows"][0]["nodes"]
+        assert [n["label"] for n in nodes] == ["Start", "for i", "a", "t", "b", "c", "z", "End"]
+
+
+def test_the_layout_of_a_labelled_block_is_clean() -> None:
+    from durable_viz.renderers.layout import layout_view
+
+    block = labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "found"),)), step("b"))
+    graph = draw(loop("for i", block, step("c")), step("z"))
+    for direction in ("TD", "LR"):
+        layout = layout_view(graph, direction)
+        assert not all_problems(layout)
+        drawn = {(e.source, e.target, e.label) for e in layout.edges}
+        assert all((e.source, e.target, e.label) in drawn for e in graph.edges)
+
+
+def test_prune_keeps_a_labelled_block_a_break_names() -> None:
+    block = labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "found"),)), step("b"))
+    pruned = prune((block,))
+    assert [(n.kind, n.label) for n in walk(pruned)] == [
+        (Kind.SCOPE, "found"),
+        (Kind.STEP, "a"),
+        (Kind.CONDITION, "t"),
+        (Kind.BREAK, "break"),
+        (Kind.STEP, "b"),
+    ]
+
+
+def test_prune_unwraps_a_labelled_block_no_break_names() -> None:
+    block = labelled("found", step("a"), cond("t", (jump(Kind.BREAK, "other"),)), step("b"))
+    pruned = prune((loop("for i", block, jump_label="other"),))
+    assert [n.label for n in walk(pruned)] == ["for i", "a", "t", "break", "b"]
+    assert [n.label for n in prune((labelled("found", step("a")),))] == ["a"]
+
+
+def test_prune_drops_a_labelled_block_whose_breaks_decide_nothing() -> None:
+    quiet = labelled("found", cond("t", (jump(Kind.BREAK, "found"),)), cond("u", ()))
+    assert [n.label for n in prune((quiet, step("z")))] == ["z"]
+
+
+def test_prune_sees_a_labelled_jump_through_a_labelled_block() -> None:
+    # ``continue outer`` inside a labelled block of an inner loop holding nothing durable.
+    inner = loop("for i", labelled("found", cond("t", (jump(Kind.CONTINUE, "outer"),))))
+    pruned = prune((loop("for o", inner, step("y"), jump_label="outer"),))
+    assert [n.label for n in walk(pruned)] == ["for o", "for i", "t", "continue", "y"]
+
+
+def test_prune_keeps_a_labelled_block_around_a_plain_break_of_its_loop() -> None:
+    block = labelled("found", cond("t", (jump(Kind.BREAK, "found"),)), brk())
+    pruned = prune((loop("for i", block, step("c")),))
+    assert [n.label for n in walk(pruned)] == ["for i", "found", "t", "break", "break", "c"]

@@ -33,7 +33,7 @@ from durable_viz.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDENS_ROOT = Path(__file__).resolve().parent / "goldens"
-SUFFIXES = {"json": ".json", "mermaid": ".mmd"}
+SUFFIXES = {"json": ".json", "mermaid": ".mmd", "svg": ".svg"}
 HINT = "run `make goldens` and review the diff"
 NO_HANDLER = "no durable handler found"
 

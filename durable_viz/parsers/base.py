@@ -138,14 +138,14 @@ def _escaping(node: Node, memo: _Escapes) -> frozenset[str]:
 
     Such a jump decides how an enclosing statement goes on (``continue outer`` from a search
     loop holding nothing durable), so the structures it sits in are kept. A jump never leaves
-    a function: operations' blocks and scopes stop it.
+    a function: operations' blocks and scopes stop it (a labelled block is no function).
     """
     known = memo.get(id(node))
     if known is not None:
         return known[1]
     if node.kind in (Kind.BREAK, Kind.CONTINUE):
         labels = frozenset((node.jump_label,)) if node.jump_label is not None else frozenset()
-    elif node.kind in OPERATION_KINDS or node.kind is Kind.SCOPE:
+    elif node.kind in OPERATION_KINDS or (node.kind is Kind.SCOPE and node.jump_label is None):
         labels = frozenset()
     else:
         found: set[str] = set()
@@ -186,7 +186,12 @@ def _node_meaningful(node: Node, *, loose: bool, memo: _Memo) -> bool:
 
 
 def prune(nodes: Iterable[Node]) -> tuple[Node, ...]:
-    """Drop control structures that hold nothing durable and empty transparent scopes."""
+    """Drop control structures that hold nothing durable and empty transparent scopes.
+
+    A labelled block (a ``scope`` with a ``jump_label``) stays while a kept ``break`` names it
+    and it holds something durable (or a jump going further out); otherwise its statements take
+    its place, or nothing when they hold nothing durable.
+    """
     return _prune(nodes, {}, {})
 
 
@@ -215,6 +220,9 @@ def _prune(nodes: Iterable[Node], memo: _Memo, escapes: _Escapes) -> tuple[Node,
             and not _escaping(node, escapes)
         ):
             continue
+        if node.kind is Kind.SCOPE and node.jump_label is not None:
+            kept.extend(_labelled_block(node, memo, escapes))
+            continue
         if node.kind is Kind.SCOPE:
             inner = node.blocks[0].nodes if node.blocks else ()
             if not inner:
@@ -224,6 +232,18 @@ def _prune(nodes: Iterable[Node], memo: _Memo, escapes: _Escapes) -> tuple[Node,
                 continue
         kept.append(node)
     return tuple(kept)
+
+
+def _labelled_block(node: Node, memo: _Memo, escapes: _Escapes) -> tuple[Node, ...]:
+    """What a (pruned) labelled block leaves in its sequence: itself, or its statements when no
+    kept ``break`` names it, or nothing when it holds nothing durable and no jump leaving it."""
+    inner = node.blocks[0].nodes if node.blocks else ()
+    named = any(node.jump_label in _escaping(n, escapes) for n in inner)
+    if not named:
+        return inner
+    if not _meaningful(inner, loose=True, memo=memo) and not _escaping(node, escapes):
+        return ()  # ``found: { if (x) break found; }``: its jumps decide nothing
+    return (node,)
 
 
 def _flat(nodes: tuple[Node, ...]) -> Iterable[Node]:

@@ -15,7 +15,7 @@ from durable_viz.parsers.base import one_line, prune
 from durable_viz.parsers.csharp.module import MethodInfo, method_of, params_of
 from durable_viz.parsers.csharp.operations import Operations
 from durable_viz.parsers.csharp.scope import ClassFinder, Scope
-from durable_viz.parsers.csharp.statements import Statements, block
+from durable_viz.parsers.csharp.statements import Statements, block, target_names
 from durable_viz.parsers.csharp.syntax import (
     FUNCTION_NODES,
     Argument,
@@ -182,6 +182,9 @@ class Analyzer(Statements):
                 self.track_task(text(left), right, nodes, scope)
             else:
                 scope.forget(text(left))
+        elif left is not None and left.type == "tuple_expression":
+            for name in target_names(left):  # ``(a, b) = (b, a)``: a and b are unknown
+                scope.forget(name)
         elif left is not None:
             nodes = self.scan(left, scope) + nodes
         return nodes

@@ -107,6 +107,9 @@ class Scope:
         self.contexts.discard(name)
         self.tasks.pop(name, None)
         self.task_lists.pop(name, None)
+        if scope is self and _mentions(value, name):
+            # ``n = n + 1``: the value reads the name as it was before this assignment.
+            scope = self.child()
         self.values[name] = (value, scope)
 
     def bind_value(self, name: str, value: Binding) -> None:
@@ -186,3 +189,14 @@ class Scope:
             current = found
             depth += 1
         return current
+
+
+def _mentions(expression: Node, name: str) -> bool:
+    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and text(node) == name:
+            return True
+        stack.extend(node.named_children)
+    return False

@@ -320,7 +320,7 @@ class Statements:
         """``for``, ``foreach``, ``while`` and ``do``; ``while (true)`` and ``for (;;)`` are left
         only by ``break``, ``return`` or ``throw``."""
         kind = statement.type
-        forget_assigned(statement, scope)
+        changed = forget_assigned(statement, scope)
         before: list[Node] = []
         infinite = False
         do_while = kind == "do_statement"
@@ -341,6 +341,7 @@ class Statements:
         elif kind == "for_statement":
             initializer = child(statement, "initializer")
             before = self.scan(initializer, scope)
+            forget_values(changed, scope)  # ``for (i = 0; ...; i++)``: not 0 in the loop
             if initializer is not None:
                 for declarator in named(initializer):
                     name = child(declarator, "name")
@@ -364,6 +365,8 @@ class Statements:
             body = self.branch(child(statement, "body"), scope, exits)
         finally:
             self.jumps.pop()
+        # After the loop they hold any iteration's value, or the one before it.
+        forget_values(changed, scope)
         node = self.node(
             Kind.LOOP,
             one_line(label, LABEL_LIMIT),
@@ -404,16 +407,55 @@ class Statements:
         ]
 
 
-def forget_assigned(loop: SyntaxNode, scope: Scope) -> None:
+def forget_assigned(loop: SyntaxNode, scope: Scope) -> set[str]:
     """Names a loop assigns or increments change from one iteration to the next: none of them
-    holds the value it had before the loop (``attempt++`` at the end of the body included)."""
+    holds the value it had before the loop (``attempt++`` at the end of the body included).
+    Returns them."""
+    changed: set[str] = set()
     for node in descendants(loop, stop=FUNCTION_NODES):
-        target: SyntaxNode | None = None
+        targets: list[SyntaxNode] = []
         if node.type == "assignment_expression":
-            target = child(node, "left")
+            left = child(node, "left")
+            targets = [left] if left is not None else []
         elif node.type in ("postfix_unary_expression", "prefix_unary_expression") and any(
             c.type in ("++", "--") for c in node.children
         ):
-            target = next(iter(named(node)), None)
-        if target is not None and target.type == "identifier":
-            scope.forget(text(target))
+            targets = named(node)[:1]
+        for target in targets:
+            changed.update(target_names(target))
+    if changed:
+        # Names bound before the loop keep what they meant then (``var label = $"try-{n}"``
+        # before a loop that changes ``n``): their expressions are read in a copy of the scope
+        # as it was.
+        frozen = scope.child()
+        for values in (frozen.values, scope.values):
+            for key, bound in values.items():
+                if isinstance(bound, tuple) and bound[1] is scope:
+                    values[key] = (bound[0], frozen)
+    for name in changed:
+        scope.forget(name)
+    return changed
+
+
+def forget_values(names: set[str], scope: Scope) -> None:
+    """What ``names`` were bound to is unknown again (a context or a task they hold is left to
+    the code that rebinds them)."""
+    for name in names:
+        scope.values.pop(name, None)
+
+
+def target_names(target: SyntaxNode) -> list[str]:
+    """The locals an assignment's left side stores into: ``x``, or each of a deconstruction's
+    (``(a, b) = (b, a)``, ``(k, var v) = ...``, nested); none for ``obj.field`` or ``xs[i]``."""
+    names: list[str] = []
+    stack = [target]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            names.append(text(current))
+        elif current.type in ("tuple_expression", "argument"):
+            stack.extend(named(current))
+        elif current.type == "declaration_expression":
+            name = child(current, "name")
+            stack.extend([name] if name is not None else [])
+    return names

@@ -20,6 +20,7 @@ from durable_viz.parsers.csharp.syntax import (
     unwrap,
 )
 from durable_viz.parsers.csharp.syntax import field as child
+from durable_viz.parsers.sums import plus
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -78,9 +79,9 @@ def name_of(binding: Binding, depth: int = 0) -> NameValue:
     if kind == "binary_expression" and _operator(node) == "+":
         left, right = child(node, "left"), child(node, "right")
         if left is not None and right is not None:
-            return NameValue.join(
-                [name_of((left, scope), depth + 1), name_of((right, scope), depth + 1)]
-            )
+            numbers = [number_of((side, scope), depth + 1) for side in (left, right)]
+            parts = [name_of((left, scope), depth + 1), name_of((right, scope), depth + 1)]
+            return plus(numbers, parts, scope.file.code(node))
     if kind == "invocation_expression":
         return _call_name(node, scope, depth)
     return NameValue.runtime(scope.file.code(node))

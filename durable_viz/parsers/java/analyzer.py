@@ -280,6 +280,11 @@ class Analyzer:
                 else:
                     scope.forget(name)
             return found
+        if kind == "update_expression":  # ``n++``: n holds a value the source does not show
+            operand = next(iter(named(expression)), None)
+            if operand is not None and operand.type == "identifier":
+                scope.forget(scope.file.text(operand))
+            return self.scan(operand, scope)
         if kind == "object_creation_expression":
             # Only the arguments run now; an anonymous class body runs when other code calls it.
             arguments = field_of(expression, "arguments")

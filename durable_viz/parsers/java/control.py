@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
 from durable_viz.parsers.base import one_line
+from durable_viz.parsers.java.loops import enter_loop
 from durable_viz.parsers.java.module import JavaFile, block, field_of, named
 from durable_viz.parsers.java.values import Scope
 
@@ -68,6 +69,8 @@ class ControlFlow:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
+        self.named: set[str] = set()
+        """Labels some ``break`` node names (a labelled block no ``break`` names is no node)."""
 
     def condition(self, statement: TSNode, scope: Scope, exits: str) -> list[Node]:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
@@ -102,6 +105,7 @@ class ControlFlow:
             value = field_of(statement, "value")
             name_node = field_of(statement, "name")
             before = self.analyzer.scan(value, scope) if value is not None else []
+            changed = enter_loop(statement, scope)
             if name_node is not None:
                 scope.forget(file.text(name_node))
             label = (
@@ -113,12 +117,14 @@ class ControlFlow:
                 if init.type == "local_variable_declaration":
                     before.extend(self.analyzer.declaration(init, scope))
                     break
+            changed = enter_loop(statement, scope)
             test = field_of(statement, "condition")
             until = field_of(statement, "body") or statement
             header = file.source.data[statement.start_byte : until.start_byte]
             label = one_line(header.decode("utf-8", "replace"))
             infinite = test is None
         else:
+            changed = enter_loop(statement, scope)
             test = field_of(statement, "condition")
             text = condition_text(test, file)
             infinite = text == "true"
@@ -134,6 +140,7 @@ class ControlFlow:
             test = field_of(statement, "condition")
             if test is not None:
                 body.extend(self.analyzer.scan(test, scope))
+        scope.forget_values(changed)
         node = self.analyzer.node(
             Kind.LOOP,
             one_line(label, LABEL_LIMIT),
@@ -216,8 +223,10 @@ class ControlFlow:
 
     def labelled(self, statement: TSNode, scope: Scope, exits: str, last: bool) -> list[Node]:
         """``label: statement``. A loop or switch carries the label for the jumps naming it; a
-        labelled ``if`` or ``try`` too; a labelled block is read as its statements, and a
-        ``break`` naming it is not drawn (no node stands for the block)."""
+        labelled ``if`` or ``try`` too; any other statement (``found: { ... }``) that a
+        ``break`` names is a labelled block: a hidden scope node carrying the label, which
+        ``prune`` keeps only while that ``break`` matters; one no ``break`` names is just its
+        statements."""
         parts = named(statement)
         name = next((c for c in parts if c.type == "identifier"), None)
         inner = next((c for c in parts if c.type != "identifier"), None)
@@ -231,14 +240,26 @@ class ControlFlow:
             finally:
                 self.analyzer.pending_label = None
         kind = "other" if inner.type in ("if_statement", "try_statement") else "block"
+        if label is not None:
+            self.named.discard(label)  # an earlier statement's, by the same name
         self.analyzer.breakables.append((kind, label))
         try:
             nodes = self.analyzer.statement(inner, scope, exits, last)
         finally:
             self.analyzer.breakables.pop()
-        if kind == "other" and nodes and nodes[-1].kind in (Kind.CONDITION, Kind.TRY):
+        if not nodes or label is None:
+            return nodes
+        if kind == "other" and nodes[-1].kind in (Kind.CONDITION, Kind.TRY):
             nodes[-1] = replace(nodes[-1], jump_label=label)
-        return nodes
+            return nodes
+        if label not in self.named:
+            return nodes  # nothing to leave: no node, so deep nesting costs nothing to prune
+        body = block("body", nodes)
+        return [
+            self.analyzer.node(
+                Kind.SCOPE, label, statement, scope, blocks=(body,), jump_label=label
+            )
+        ]
 
     def jump(self, statement: TSNode, scope: Scope) -> list[Node]:
         """``break``/``continue``, plain or naming a label."""
@@ -247,9 +268,10 @@ class ControlFlow:
         breakables = self.analyzer.breakables
         if name is not None:
             label = scope.file.text(name)
-            target = next((k for k, named_as in reversed(breakables) if named_as == label), None)
-            if target is None or target == "block":
-                return []  # a labelled block: see ``labelled``
+            if not any(named_as == label for _, named_as in breakables):
+                return []  # a label the code does not declare: it does not compile
+            if kind is Kind.BREAK:
+                self.named.add(label)
             return [_jump(kind, label)]
         if kind is Kind.BREAK:
             return self.leave_switch() or [_jump(kind, None)]

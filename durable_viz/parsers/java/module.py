@@ -180,6 +180,8 @@ class JavaFile:
         # Classes extending another class than ``DurableHandler``: handlers when a base class
         # of theirs (here or in another file) extends it. See :meth:`add_subclass_handlers`.
         self.extending: list[str] = []
+        self.loop_changes: dict[tuple[int, int], frozenset[str]] = {}
+        """The names each loop assigns, by the loop's byte range (see :mod:`.loops`)."""
         self._declare(self.source.root)
 
     # -- lookups ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ durations, the entries of collections written out in the source, and config buil
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
@@ -14,6 +15,7 @@ from durable_viz.parsers.base import (
     duration_text,
 )
 from durable_viz.parsers.java.module import field_of, named
+from durable_viz.parsers.sums import plus
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -47,6 +49,8 @@ class Scope:
         futures: local names bound to a durable future, with the label of its operation.
         stack: the methods being inlined, outermost first (bounds recursion).
         via: the helper call this code was inlined from.
+        unknown: local names holding a value the source does not show, which hide a constant
+            of the same name.
     """
 
     file: JavaFile
@@ -57,6 +61,7 @@ class Scope:
     futures: dict[str, str] = field(default_factory=dict)
     stack: tuple[str, ...] = ()
     via: Via | None = None
+    unknown: set[str] = field(default_factory=set)
 
     def child(self) -> Scope:
         """A scope for a lambda written here (it sees the enclosing names)."""
@@ -69,6 +74,7 @@ class Scope:
             dict(self.futures),
             self.stack,
             self.via,
+            set(self.unknown),
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
@@ -80,6 +86,10 @@ class Scope:
             self.values.pop(name, None)
             return
         self.contexts.discard(name)
+        if scope is self and _mentions(value, name, scope.file):
+            # ``n = n + 1``: the value reads the name as it was before this assignment.
+            scope = self.child()
+        self.unknown.discard(name)
         self.values[name] = (value, scope)
 
     def forget(self, name: str) -> None:
@@ -88,12 +98,39 @@ class Scope:
         self.values.pop(name, None)
         self.entries.pop(name, None)
         self.futures.pop(name, None)
+        self.unknown.add(name)
+
+    def unsettle(self, names: Collection[str]) -> None:
+        """Entering a loop that assigns ``names``: in it they hold no known value.
+
+        Names bound before the loop keep what they meant then: their expressions are read in a
+        copy of this scope as it was, so ``String label = "try-" + n`` before a loop that
+        changes ``n`` still reads the value ``n`` had when ``label`` was set.
+        """
+        if not names:
+            return
+        frozen = self.child()
+        for values in (frozen.values, self.values):
+            for key, (value, scope) in values.items():
+                if scope is self:
+                    values[key] = (value, frozen)
+        self.forget_values(names)
+
+    def forget_values(self, names: Collection[str]) -> None:
+        """Names that may hold any value (after a loop that assigns them, say); a context alias
+        or a future is left to the code that rebinds it."""
+        for name in names:
+            self.values.pop(name, None)
+            self.entries.pop(name, None)
+        self.unknown.update(names)
 
     def lookup(self, name: str) -> tuple[Value, Scope] | None:
         """The expression a name stands for: a local binding or a constant of the class."""
         bound = self.values.get(name)
         if bound is not None:
             return bound
+        if name in self.unknown:
+            return None
         constant = self.file.constant(name, self.owner)
         if constant is not None:
             return constant, Scope(self.file, self.owner)
@@ -119,6 +156,17 @@ class Scope:
                 break
             depth += 1
         return value, scope
+
+
+def _mentions(expression: Node, name: str, file: JavaFile) -> bool:
+    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and file.text(node) == name:
+            return True
+        stack.extend(node.named_children)
+    return False
 
 
 # -- literals --------------------------------------------------------------------------------------
@@ -231,8 +279,10 @@ def evaluate_name(value: Value, scope: Scope, depth: int = 0) -> NameValue:
         operator = field_of(value, "operator")
         left, right = field_of(value, "left"), field_of(value, "right")
         if operator is not None and file.text(operator) == "+" and left and right:
+            numbers = [evaluate_number(side, scope, depth + 1) for side in (left, right)]
             parts = [evaluate_name(left, scope, depth + 1), evaluate_name(right, scope, depth + 1)]
-            return NameValue.join(NameValue.literal("null") if p.name is None else p for p in parts)
+            parts = [NameValue.literal("null") if p.name is None else p for p in parts]
+            return plus(numbers, parts, file.code(value))
     if kind == "method_invocation":
         called = _called(value, scope, depth)
         if called is not None:

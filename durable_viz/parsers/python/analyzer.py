@@ -16,7 +16,7 @@ from durable_viz.graph import Block, Diagnostic, Kind, Node, Severity, Via, Work
 from durable_viz.parsers.base import block, one_line, prune
 from durable_viz.parsers.python.module import FunctionInfo, ModuleInfo, suite
 from durable_viz.parsers.python.positions import iter_children
-from durable_viz.parsers.python.values import Scope
+from durable_viz.parsers.python.values import Scope, loop_changes
 
 if TYPE_CHECKING:
     from durable_viz.parsers.python.operations import Operations
@@ -254,8 +254,13 @@ class Analyzer:
     def for_loop(self, statement: cst.For, scope: Scope, exits: str) -> list[Node]:
         """``for`` and ``async for``, with their ``else`` block."""
         before = self.scan(statement.iter, scope)
+        # What the loop assigns changes every iteration: its value before the loop (or in the
+        # iteration before) names nothing, in the loop or after it.
+        changed = loop_changes(statement)
+        scope.unsettle(changed)
         self.forget(statement.target, scope)
         body = self.statements(suite(statement.body), scope, exits, top=False)
+        scope.forget_values(changed)
         prefix = "async for" if statement.asynchronous is not None else "for"
         label = (
             f"{prefix} {scope.module.code(statement.target)} in {scope.module.code(statement.iter)}"
@@ -264,8 +269,11 @@ class Analyzer:
 
     def while_loop(self, statement: cst.While, scope: Scope, exits: str) -> list[Node]:
         """``while``; ``while True`` is left only by ``break``, ``return`` or ``raise``."""
+        changed = loop_changes(statement)  # see for_loop
+        scope.unsettle(changed)
         before = self.scan(statement.test, scope)
         body = self.statements(suite(statement.body), scope, exits, top=False)
+        scope.forget_values(changed)
         test = scope.module.code(statement.test)
         infinite = test == "True" or (
             isinstance(statement.test, cst.Integer) and statement.test.value not in ("0", "0x0")

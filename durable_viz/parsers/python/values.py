@@ -3,6 +3,7 @@ invoke targets and config objects."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,20 @@ from durable_viz.parsers.base import (
     duration_text,
     retry_text,
 )
+from durable_viz.parsers.python.positions import iter_children, iter_preorder
+from durable_viz.parsers.sums import plus
 
 if TYPE_CHECKING:
     from durable_viz.parsers.python.module import FunctionInfo, ModuleInfo
 
-__all__ = ["Scope", "evaluate_name", "evaluate_number", "read_config", "read_duration"]
+__all__ = [
+    "Scope",
+    "evaluate_name",
+    "evaluate_number",
+    "loop_changes",
+    "read_config",
+    "read_duration",
+]
 
 _MAX_DEPTH = 24
 
@@ -66,7 +76,31 @@ class Scope:
             self.values.pop(name, None)
             return
         self.contexts.discard(name)
+        if scope is self and _mentions(value, name):
+            # ``n = n + 1``: the value reads the name as it was before this assignment.
+            scope = self.child()
         self.values[name] = (value, scope)
+
+    def unsettle(self, names: Collection[str]) -> None:
+        """Entering a loop that assigns ``names``: in it they hold no known value.
+
+        Names bound before the loop keep what they meant then: their expressions are read in a
+        copy of this scope as it was, so ``label = f"try-{n}"`` before a loop that changes ``n``
+        still reads the value ``n`` had when ``label`` was set.
+        """
+        if not any(name in self.values for name in names):
+            return
+        frozen = self.child()
+        for values in (frozen.values, self.values):
+            for key, (value, scope) in values.items():
+                if scope is self:
+                    values[key] = (value, frozen)
+        self.forget_values(names)
+
+    def forget_values(self, names: Collection[str]) -> None:
+        """Names that may hold any value (after a loop that assigns them, say)."""
+        for name in names:
+            self.values.pop(name, None)
 
     def lookup(self, name: str) -> tuple[cst.BaseExpression, Scope] | None:
         """The expression a name stands for: a local binding or a module constant."""
@@ -90,6 +124,69 @@ class Scope:
             expression, scope = found
             depth += 1
         return expression, scope
+
+
+def _mentions(expression: cst.BaseExpression, name: str) -> bool:
+    """Whether an expression uses a name (an attribute of that name counts too: harmless)."""
+    return any(isinstance(n, cst.Name) and n.value == name for n in iter_preorder(expression))
+
+
+# Code that runs later, if at all, in a scope of its own: what it assigns is its own.
+_OWN_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+_COMPREHENSION_TYPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def loop_changes(loop: cst.For | cst.While) -> frozenset[str]:
+    """The names a loop assigns on each iteration: in its target, test and body (nested blocks
+    included; not its ``else``, which runs once after it, nor a ``for``'s iterable, read once
+    before it). Assignments, augmented ones, ``:=``, ``for``/``with``/``except`` targets and
+    unpacking all count; functions, lambdas and classes defined in the loop assign their own
+    names, and a comprehension's targets are its own (its ``:=`` is not)."""
+    parts: list[cst.CSTNode] = (
+        [loop.target, loop.body] if isinstance(loop, cst.For) else [loop.test, loop.body]
+    )
+    names: set[str] = set()
+    targets: list[cst.CSTNode] = []
+    stack = parts
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _OWN_SCOPES):
+            continue
+        if isinstance(node, cst.Assign):
+            targets.extend(target.target for target in node.targets)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For)):
+            targets.append(node.target)
+        elif isinstance(node, cst.AsName):
+            targets.append(node.name)
+        if isinstance(node, _COMPREHENSION_TYPES):
+            stack.extend(_comprehension_parts(node))
+        else:
+            stack.extend(iter_children(node))
+    while targets:
+        target = targets.pop()
+        if isinstance(target, cst.Name):
+            names.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(element.value for element in target.elements)
+        elif isinstance(target, cst.StarredElement):
+            targets.append(target.value)
+    return frozenset(names)
+
+
+def _comprehension_parts(
+    node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp,
+) -> list[cst.CSTNode]:
+    """What a comprehension may assign in the enclosing scope through ``:=``: all but its
+    ``for`` targets."""
+    parts: list[cst.CSTNode] = (
+        [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
+    )
+    clause: cst.CompFor | None = node.for_in
+    while clause is not None:
+        parts.append(clause.iter)
+        parts.extend(clause.ifs)
+        clause = clause.inner_for_in
+    return parts
 
 
 _QUOTES = frozenset({"'", '"'})
@@ -147,12 +244,10 @@ def evaluate_name(expression: cst.BaseExpression, scope: Scope, depth: int = 0) 
         labels = " | ".join(c.label or "None" for c in choices)
         return NameValue("{}", "{" + labels + "}", True)
     if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add):
-        return NameValue.join(
-            [
-                evaluate_name(expression.left, scope, depth + 1),
-                evaluate_name(expression.right, scope, depth + 1),
-            ]
-        )
+        sides = (expression.left, expression.right)
+        numbers = [evaluate_number(side, scope, depth + 1) for side in sides]
+        parts = [evaluate_name(side, scope, depth + 1) for side in sides]
+        return plus(numbers, parts, scope.module.code(expression))
     if isinstance(expression, cst.Call):
         func = expression.func
         if isinstance(func, cst.Name) and func.value == "str" and len(expression.args) == 1:

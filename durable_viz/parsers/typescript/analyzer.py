@@ -342,9 +342,16 @@ class Analyzer(ControlFlow, Helpers, Chains):
                 scope.bind(text(left), right, scope)
                 if self.operations.is_operation(unwrap(right), scope):
                     scope.pending[text(left)] = (unwrap(right), scope)
+            elif left is not None and left.type in ("array_pattern", "object_pattern"):
+                self.forget_pattern(left, scope)  # ``[a, b] = [b, a]``
             elif left is not None:
                 self.scan(left, scope)
             return found
+        if kind == "update_expression":  # ``n++``: n holds a value the source does not show
+            argument = field(expression, "argument")
+            if argument is not None and unwrap(argument).type == "identifier":
+                scope.forget(text(unwrap(argument)))
+            return self.scan(argument, scope)
         if kind == "augmented_assignment_expression":
             left, right = field(expression, "left"), field(expression, "right")
             found = self.scan(right, scope)

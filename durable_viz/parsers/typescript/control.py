@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
 from durable_viz.parsers.base import one_line
+from durable_viz.parsers.typescript.loops import enter_loop
 from durable_viz.parsers.typescript.module import text
 from durable_viz.parsers.typescript.syntax import field, kids, unwrap
 
@@ -45,7 +46,8 @@ class ControlFlow:
     """What a plain ``break`` leaves, innermost last: ``("loop", None)``, ``("callback", None)``
     or ``("switch", its jump label)`` (the code's label, or :func:`switch_label`)."""
     jumps_used: set[str]
-    """Switch labels some ``break`` node names."""
+    """Labels some ``break`` node names: a switch's made-up one (:func:`switch_label`) or one
+    the code writes."""
 
     # -- supplied by the analyzer ----------------------------------------------------------------
 
@@ -91,6 +93,8 @@ class ControlFlow:
         target = text(named) if named is not None else None
         if statement.type == "continue_statement":
             return Node(kind=Kind.CONTINUE, label="continue", line=1, column=1, jump_label=target)
+        if target is not None:
+            self.jumps_used.add(target)
         innermost = self.break_targets[-1] if self.break_targets else None
         if target is None and innermost is not None and innermost[0] == "switch":
             # A plain break inside a switch leaves the switch, not the loop around it.
@@ -100,11 +104,10 @@ class ControlFlow:
         return Node(kind=Kind.BREAK, label="break", line=1, column=1, jump_label=target)
 
     def labelled(self, statement: Syntax, scope: Scope, exits: str, last: bool) -> list[Node]:
-        """``outer: for (...)``: the loop (or switch) a ``break outer``/``continue outer`` names.
-
-        A labelled block is read as its statements: the model has no node for it to carry the
-        label, so a ``break`` naming it is read as a plain one (known wrong; strict xfail test).
-        """
+        """``outer: for (...)``: the loop (or switch, or ``if``) a ``break outer``/``continue
+        outer`` names. Any other labelled statement (``checks: { ... }``) that a ``break`` names
+        is a labelled block: a hidden scope node carrying the label, which ``prune`` keeps only
+        while that ``break`` matters; one no ``break`` names is just its statements."""
         body = field(statement, "body")
         if body is None:
             return []
@@ -112,10 +115,28 @@ class ControlFlow:
         if named is not None and body.type == "switch_statement":
             # Its plain breaks name the switch by the code's label too.
             return self.switch(body, scope, exits, name=text(named))
+        label = text(named) if named is not None else None
+        if label is not None:
+            self.jumps_used.discard(label)  # an earlier statement's, by the same name
         nodes = self.statement(body, scope, exits, last)
-        if named is not None and body.type in _LABELLED and nodes:
-            nodes[-1] = replace(nodes[-1], jump_label=text(named))
-        return nodes
+        if label is None or not nodes:
+            return nodes
+        if body.type in _LABELLED:
+            nodes[-1] = replace(nodes[-1], jump_label=label)
+            return nodes
+        if label not in self.jumps_used:
+            # Nothing to leave: no node, so that deeply nested blocks cost nothing to prune.
+            return nodes
+        return [
+            self.node(
+                Kind.SCOPE,
+                label,
+                statement,
+                scope,
+                blocks=(block("body", nodes),),
+                jump_label=label,
+            )
+        ]
 
     def condition(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
@@ -208,12 +229,14 @@ class ControlFlow:
                 before = self.statement(initializer, scope, exits, False)
             else:
                 before = self.scan(initializer, scope)
+        changed = enter_loop(statement, scope)
         condition = field(statement, "condition")
         test = None
         if condition is not None and condition.type != "empty_statement":
             inner = kids(condition) if condition.type == "expression_statement" else [condition]
             test = inner[0] if inner else None
         body = self.loop_body(field(statement, "body"), scope, exits)
+        scope.forget_values(changed)
         label = _header(statement, scope)
         loop = self.node(
             Kind.LOOP, label, statement, scope, blocks=(block("body", body),), infinite=test is None
@@ -225,9 +248,11 @@ class ControlFlow:
         right = field(statement, "right")
         left = field(statement, "left")
         before = self.scan(right, scope)
+        changed = enter_loop(statement, scope)
         if left is not None:
             self.forget_pattern(left, scope)
         body = self.loop_body(field(statement, "body"), scope, exits)
+        scope.forget_values(changed)
         operator = field(statement, "operator")
         awaits = any(c.type == "await" for c in statement.children)
         label = "for await" if awaits else "for"
@@ -242,8 +267,10 @@ class ControlFlow:
     def while_loop(self, statement: Syntax, scope: Scope, exits: str, *, do: bool) -> list[Node]:
         """``while`` and ``do ... while``; ``while (true)`` is left only by break/return/throw."""
         test = _test(statement)
+        changed = enter_loop(statement, scope)
         before = [] if do else self.scan(test, scope)
         body = self.loop_body(field(statement, "body"), scope, exits)
+        scope.forget_values(changed)
         shown = scope.module.code(test) if test is not None else "true"
         label = one_line(f"{'do ... while' if do else 'while'} ({shown})", LABEL_LIMIT)
         infinite = test is not None and shown in ("true", "1")

@@ -105,6 +105,8 @@ class ModuleInfo:
     """Type declarations by name: a ``type`` alias's value, an interface or class itself."""
     declared: dict[str, Node] = field(default_factory=dict)
     """The type annotation of a module-level variable (``const FN: string = ...``)."""
+    loop_changes: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    """The names each loop assigns, by the loop's byte range (see :mod:`.loops`)."""
 
     def __post_init__(self) -> None:
         root = self.source.root

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from durable_viz.parsers.typescript.values import Scope
 
-__all__ = ["MISSING", "Bound", "bind_pattern", "forget_names", "missing"]
+__all__ = ["MISSING", "Bound", "bind_pattern", "forget_names", "missing", "pattern_names"]
 
 
 class _Missing:
@@ -30,16 +30,28 @@ Bound: TypeAlias = "tuple[Node, Scope] | _Missing | None"
 :data:`MISSING` when nothing is given."""
 
 _NAMES = frozenset({"identifier", "shorthand_property_identifier_pattern"})
+_NOT_BOUND = frozenset(
+    {"number", "string", "property_identifier", "member_expression", "subscript_expression"}
+)
+"""Parts of a pattern that bind no local name (an assignment pattern may store into
+``obj.field`` or ``items[i]``)."""
 
 
 def forget_names(pattern: Node, scope: Scope) -> None:
     """Every name a binding pattern binds is forgotten (its value is unknown)."""
+    for name in pattern_names(pattern):
+        scope.forget(name)
+
+
+def pattern_names(pattern: Node) -> list[str]:
+    """The names a binding or assignment pattern (``x``, ``[a, b]``, ``{a, b: c = 1}``) binds."""
+    names: list[str] = []
     stack = [pattern]
     while stack:
         current = stack.pop()
         kind = current.type
         if kind in _NAMES:
-            scope.forget(text(current))
+            names.append(text(current))
         elif kind == "pair_pattern":
             value = field(current, "value")
             if value is not None:
@@ -48,8 +60,9 @@ def forget_names(pattern: Node, scope: Scope) -> None:
             left = field(current, "left")  # the default on the right binds nothing
             if left is not None:
                 stack.append(left)
-        elif kind not in ("number", "string", "property_identifier"):
+        elif kind not in _NOT_BOUND:
             stack.extend(kids(current))
+    return names
 
 
 def missing(value: Bound) -> bool:

@@ -3,6 +3,7 @@ durations, invoke targets and config objects."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from durable_viz.parsers.base import (
     duration_text,
     retry_text,
 )
+from durable_viz.parsers.sums import plus
 from durable_viz.parsers.typescript.module import text
 from durable_viz.parsers.typescript.syntax import (
     arguments,
@@ -62,6 +64,8 @@ class Scope:
         strings: names known to hold a given string (a registry key a callback receives).
         types: the declared type of local names (``const fn: string``, a typed parameter),
             with the module the type is written in.
+        unknown: local names holding a value the source does not show, which hide a module
+            constant of the same name (``let attempt = 0`` at the top, changed in a loop).
     """
 
     module: ModuleInfo
@@ -73,6 +77,7 @@ class Scope:
     pending: dict[str, tuple[Node, Scope]] = field(default_factory=dict)
     strings: dict[str, str] = field(default_factory=dict)
     types: dict[str, tuple[Node, ModuleInfo]] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)
 
     def child(self) -> Scope:
         """A scope for a function nested here (closures see the enclosing names)."""
@@ -86,6 +91,7 @@ class Scope:
             self.pending,
             dict(self.strings),
             dict(self.types),
+            set(self.unknown),
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
@@ -97,6 +103,10 @@ class Scope:
             return
         self.contexts.discard(name)
         self.strings.pop(name, None)
+        if scope is self and _mentions(value, name):
+            # ``n = n + 1``: the value reads the name as it was before this assignment.
+            scope = self.child()
+        self.unknown.discard(name)
         self.values[name] = (value, scope)
 
     def forget(self, name: str) -> None:
@@ -106,12 +116,40 @@ class Scope:
         self.functions.pop(name, None)
         self.strings.pop(name, None)
         self.types.pop(name, None)
+        self.unknown.add(name)
+
+    def unsettle(self, names: Collection[str]) -> None:
+        """Entering a loop that assigns ``names``: in it they hold no known value.
+
+        Names bound before the loop keep what they meant then: their expressions are read in a
+        copy of this scope as it was, so ``const label = `try-${n}``` before a loop that changes
+        ``n`` still reads the value ``n`` had when ``label`` was set.
+        """
+        if not names:
+            return
+        frozen = self.child()
+        for values in (frozen.values, self.values):
+            for key, (value, scope) in values.items():
+                if scope is self:
+                    values[key] = (value, frozen)
+        self.forget_values(names)
+
+    def forget_values(self, names: Collection[str]) -> None:
+        """Names that may hold any value (after a loop that assigns them, say); what else they
+        stand for (a context, a function, a declared type) is left to the code that rebinds
+        them."""
+        for name in names:
+            self.values.pop(name, None)
+            self.strings.pop(name, None)
+        self.unknown.update(names)
 
     def lookup(self, name: str) -> tuple[Node, Scope] | None:
         """The expression a name stands for: a local binding or a module constant."""
         bound = self.values.get(name)
         if bound is not None:
             return bound
+        if name in self.unknown:
+            return None
         constant = self.module.constants.get(name)
         if constant is not None:
             return constant, Scope(self.module)
@@ -128,6 +166,17 @@ class Scope:
             expression, scope = unwrap(found[0]), found[1]
             depth += 1
         return expression, scope
+
+
+def _mentions(expression: Node, name: str) -> bool:
+    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node.type in _NAMES and text(node) == name:
+            return True
+        stack.extend(node.named_children)
+    return False
 
 
 def member_value(expression: Node, scope: Scope, depth: int = 0) -> tuple[Node, Scope] | None:
@@ -227,9 +276,9 @@ def evaluate_name(expression: Node, scope: Scope, depth: int = 0) -> NameValue:
         operator = child(expression, "operator")
         left, right = child(expression, "left"), child(expression, "right")
         if operator is not None and text(operator) == "+" and left is not None and right:
-            return NameValue.join(
-                [evaluate_name(left, scope, depth + 1), evaluate_name(right, scope, depth + 1)]
-            )
+            numbers = [evaluate_number(side, scope, depth + 1) for side in (left, right)]
+            parts = [evaluate_name(side, scope, depth + 1) for side in (left, right)]
+            return plus(numbers, parts, scope.module.code(expression))
     if kind == "call_expression":
         called = call_callee(expression)
         args = arguments(expression)

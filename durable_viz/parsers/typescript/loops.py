@@ -1,0 +1,102 @@
+"""What a loop changes from one iteration to the next: the names it assigns.
+
+Inside a loop (its test, update clause and body, nested blocks and the helpers it calls
+included) such a name holds no value the source shows: ``for (let i = 0; i < 3; i++)`` names
+``attempt-${i}`` differently every time, and so does a counter the body increments. After the
+loop it may hold any iteration's value (or, the loop not running, the one before it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from durable_viz.parsers.typescript.patterns import pattern_names
+from durable_viz.parsers.typescript.syntax import field, kids
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from durable_viz.parsers.typescript.values import Scope
+
+__all__ = ["enter_loop"]
+
+LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+
+_ONCE_BEFORE = {"for_statement": "initializer", "for_in_statement": "right"}
+"""The part of a loop that runs once, before it: what it assigns is not changed by the loop."""
+
+
+def enter_loop(loop: Node, scope: Scope) -> frozenset[str]:
+    """The names ``loop`` changes, forgotten in ``scope`` for the loop (call once its part that
+    runs before it is read); the caller forgets them again after the loop."""
+    changed = changed_in(loop, scope.module.loop_changes)
+    scope.unsettle(changed)
+    return changed
+
+
+def changed_in(loop: Node, cache: dict[tuple[int, int], frozenset[str]]) -> frozenset[str]:
+    """The names ``loop`` assigns each iteration (assignments, ``+=``, ``++``/``--``,
+    destructuring, declarations, a ``for...of``/``for...in`` target), also in functions written
+    inside it, which may run in it.
+
+    One walk of the outermost loop answers for every loop nested in it (``cache``, by byte
+    range), so that deeply nested loops cost a walk of the code once, not once per level.
+    """
+    key = (loop.start_byte, loop.end_byte)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    # Post-order, without recursion: each node's names are its own targets' and its children's.
+    done: list[frozenset[str]] = []
+    stack: list[tuple[Node, list[Node] | None]] = [(loop, None)]
+    while stack:
+        node, children = stack.pop()
+        if children is None:
+            children = kids(node)
+            stack.append((node, children))
+            stack.extend((child, None) for child in reversed(children))
+            continue
+        parts = done[len(done) - len(children) :] if children else []
+        del done[len(done) - len(children) :]
+        if node.type in LOOPS:
+            once = _ONCE_BEFORE.get(node.type)
+            skipped = field(node, once) if once is not None else None
+            cache[(node.start_byte, node.end_byte)] = union(
+                names
+                for child, names in zip(children, parts, strict=True)
+                if skipped is None or child.start_byte != skipped.start_byte
+            )
+        target = _target(node)
+        own = frozenset(pattern_names(target)) if target is not None else _NONE
+        done.append(union([own, *parts]))
+    return cache[key]
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    """The union of name sets, sharing the one set when only one has names (no copies up a
+    deep chain of nodes)."""
+    found = [names for names in sets if names]
+    if not found:
+        return _NONE
+    if len(found) == 1:
+        return found[0]
+    return found[0].union(*found[1:])
+
+
+def _target(node: Node) -> Node | None:
+    """What a node assigns: an assignment's left side, an update's operand, a declared pattern,
+    a ``for...of``/``for...in`` target."""
+    kind = node.type
+    if kind in ("assignment_expression", "augmented_assignment_expression"):
+        return field(node, "left")
+    if kind == "update_expression":
+        return field(node, "argument")
+    if kind == "variable_declarator":
+        return field(node, "name")
+    if kind == "for_in_statement":
+        return field(node, "left")
+    return None

@@ -1,0 +1,251 @@
+"""The HTML renderer: one self-contained interactive page for a whole document.
+
+The page holds everything it shows: every workflow's SVG in both directions (from
+:mod:`durable_viz.renderers.svg`), the Mermaid and JSON texts, the source lines around each node,
+the diagnostics, and our own script and styles inlined from ``static/``. It makes no request of
+any kind, to the network or to other files, and a Content-Security-Policy in the page says so to
+the browser as well.
+
+Text from the analysed code reaches the page three ways, each escaped for where it lands: inside
+the SVG (escaped by the SVG renderer), as HTML text (jinja2 autoescape), and inside the
+``<script type="application/json">`` data block (JSON with ``<``, ``>``, ``&``, U+2028 and U+2029
+written as ``\\u`` escapes, so no label can close the tag or start a comment).
+
+The same page runs in the VS Code webview: the extension passes a ``nonce``, which is written on
+every ``<script>`` and ``<style>`` element and into the page's policy, and the script talks to its
+host through one small object (see ``static/page.js``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from durable_viz.edges import GraphNode
+from durable_viz.render import Document, WorkflowView
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "render"]
+
+CONTEXT_BEFORE = 3
+"""Source lines shown above a node's own line."""
+
+CONTEXT_AFTER = 6
+"""Source lines shown below a node's own line (a call often spans a few)."""
+
+_MAX_LINE = 400
+"""Longer source lines are cut (a minified file's single line would otherwise fill the page)."""
+
+_HERE = Path(__file__).resolve().parent
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_NONCE = re.compile(r"[A-Za-z0-9+/=_-]{1,200}")
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+JsonObject = dict[str, Any]
+
+
+def render(document: Document, nonce: str | None = None) -> str:
+    """Render a document as one self-contained interactive HTML page.
+
+    Args:
+        document: the files and workflows of one run.
+        nonce: a Content-Security-Policy nonce (letters, digits, ``+/=_-``) to write on every
+            ``<script>`` and ``<style>`` element, as a host with a strict policy (the VS Code
+            webview) needs. Without one, the page's own policy allows exactly its script by hash.
+
+    Returns:
+        The HTML text; the same document (and nonce) always gives the same bytes.
+
+    Raises:
+        ValueError: the nonce holds characters that cannot appear in a policy.
+    """
+    from markupsafe import Markup
+
+    from durable_viz.renderers import json_graph, mermaid
+    from durable_viz.renderers.svg import render_view
+
+    if nonce is not None and not _NONCE.fullmatch(nonce):
+        raise ValueError("nonce must be 1-200 letters, digits or '+/=_-'")
+    views = document.views
+    diagrams = []
+    for index, view in enumerate(views):
+        for direction in ("TD", "LR"):
+            svg = render_view(view, direction)
+            if nonce is not None:
+                # Under the host's policy an SVG's own <style> needs the nonce as well. Labels
+                # cannot hold a raw "<style>": the SVG renderer escapes every "<" in text.
+                svg = svg.replace("<style>", f'<style nonce="{nonce}">')
+            diagrams.append({"index": index, "direction": direction, "svg": Markup(svg)})
+    script = _static("page.js")
+    style = _static("page.css")
+    if nonce is not None:
+        policy_script = policy_style = f"'nonce-{nonce}'"
+    else:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        policy_script = f"'sha256-{digest}'"
+        policy_style = "'unsafe-inline'"
+    page = _template().render(
+        title=_title(document, views),
+        direction=document.direction,
+        views=views,
+        diagrams=diagrams,
+        mermaid_text=mermaid.render(document),
+        json_text=json_graph.render(document),
+        diagnostics=document.diagnostics,
+        data=Markup(_script_json(_data(document, views))),
+        script=Markup(script),
+        style=Markup(style),
+        nonce=nonce,
+        policy=Markup(
+            "default-src 'none'; "
+            f"script-src {policy_script}; style-src {policy_style}; "
+            "img-src data: blob:; base-uri 'none'; form-action 'none'"
+        ),
+    )
+    # A name resolved from an escape such as "\ud800" holds a lone surrogate, which UTF-8 cannot
+    # encode; the JSON block already wrote its own as escapes, any left in text become U+FFFD.
+    return _LONE_SURROGATE.sub("\ufffd", page)
+
+
+@cache
+def _template() -> jinja2.Template:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("page.html.j2")
+
+
+@cache
+def _static(name: str) -> str:
+    text = (_HERE / "static" / name).read_text(encoding="utf-8")
+    # Inlined into <script>/<style>: our own files never hold a closing tag, and a test keeps it so.
+    if "</" in text:
+        raise ValueError(f"static/{name} must not contain '</'")
+    return text
+
+
+def _title(document: Document, views: tuple[WorkflowView, ...]) -> str:
+    if len(views) == 1:
+        return views[0].title
+    return document.title or document.path
+
+
+def _script_json(value: object) -> str:
+    """JSON that is safe between ``<script type="application/json">`` tags."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return _JSON_ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+    return _JSON_UNSAFE.sub(escape, text)
+
+
+def _data(document: Document, views: tuple[WorkflowView, ...]) -> JsonObject:
+    """What the script needs beyond the SVGs: node details, source lines, diagnostics."""
+    files = {f.path: f for f in document.files}
+    wanted: dict[str, set[int]] = {}
+    workflows = []
+    for view in views:
+        nodes: dict[str, list[Any]] = {}
+        for graph_node in view.graph.nodes:
+            nodes[graph_node.id] = _node(graph_node, view, wanted)
+        workflows.append(
+            {
+                "title": view.title,
+                "name": view.workflow.name,
+                "file": view.file.path,
+                "language": view.file.language,
+                "line": view.workflow.line,
+                "nodes": nodes,
+            }
+        )
+    sources = {}
+    for path, numbers in sorted(wanted.items()):
+        text = files[path].source if path in files else _helper_source(path)
+        if text is not None:
+            sources[path] = _lines(text, numbers)
+    return {
+        "direction": document.direction,
+        "workflows": workflows,
+        "sources": sources,
+        "diagnostics": [
+            {
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+                "file": d.file or document.path,
+                "line": d.line,
+                "column": d.column,
+            }
+            for d in document.diagnostics
+        ],
+    }
+
+
+def _node(graph_node: GraphNode, view: WorkflowView, wanted: dict[str, set[int]]) -> list[Any]:
+    """``[kind, label, name, file, line, column, annotations]``: a list keeps big pages small."""
+    node = graph_node.node
+    if node is None:
+        return [graph_node.kind.value, graph_node.label, None, None, None, None, []]
+    path = node.file or view.file.path
+    wanted.setdefault(path, set()).add(node.line)
+    return [
+        graph_node.kind.value,
+        graph_node.label,
+        node.name,
+        path,
+        node.line,
+        node.column,
+        list(node.annotations),
+    ]
+
+
+def _helper_source(path: str) -> str | None:
+    """The text of a helper module a node was inlined from, which the document does not hold.
+
+    The parser read it moments ago (that is how the node was found); if it cannot be read now,
+    the page says the source is not included.
+    """
+    from durable_viz.api import read_source
+    from durable_viz.errors import DurableVizError
+
+    try:
+        return read_source(Path(path))
+    except DurableVizError:
+        return None
+
+
+def _lines(source: str, numbers: set[int]) -> dict[str, str]:
+    """The source lines around each of ``numbers`` (1-based), keyed by line number."""
+    lines = _LINE_BREAK.split(source)
+    keep: set[int] = set()
+    for number in numbers:
+        keep.update(range(max(1, number - CONTEXT_BEFORE), number + CONTEXT_AFTER + 1))
+    return {str(number): _cut(lines[number - 1]) for number in sorted(keep) if number <= len(lines)}
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= _MAX_LINE else line[:_MAX_LINE] + "\u2026"
