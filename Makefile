@@ -30,7 +30,7 @@ SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
-	@chromium --version
+	@chromium --version 2>/dev/null
 
 lint: install
 	$(BIN)/ruff check durable_viz tests benchmarks tools
