@@ -129,7 +129,34 @@ _Frame = _LoopFrame | _FunctionFrame | _TryFrame
 
 def build_graph(workflow: Workflow) -> Graph:
     """Build the drawn graph of one workflow."""
-    return _Builder(workflow).build()
+    return _Builder(_unshared(workflow)).build()
+
+
+def _unshared(workflow: Workflow) -> Workflow:
+    """The workflow with a node object of its own in every place.
+
+    Ids are keyed by object identity while the graph is built. A parser may put one node object
+    in two places (a case body repeated where another case falls through into it); each place
+    is still a node of its own, so such a tree is copied with every node fresh. Trees without
+    sharing, which is all of them in practice, are returned as they are.
+    """
+    seen: set[int] = set()
+    stack = list(workflow.nodes)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return replace(workflow, nodes=_fresh(workflow.nodes))
+        seen.add(id(node))
+        for block in node.blocks:
+            stack.extend(block.nodes)
+    return workflow
+
+
+def _fresh(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    return tuple(
+        replace(node, blocks=tuple(replace(b, nodes=_fresh(b.nodes)) for b in node.blocks))
+        for node in nodes
+    )
 
 
 class _Builder:

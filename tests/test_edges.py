@@ -777,3 +777,20 @@ def test_random_trees_keep_the_guarantees(tree: tuple[Node, ...]) -> None:
     copied = draw(*copy.deepcopy(tree))
     assert copied.edges == graph.edges
     assert [(n.id, n.label) for n in copied.nodes] == [(n.id, n.label) for n in graph.nodes]
+
+
+def test_one_node_object_in_two_places_is_two_nodes() -> None:
+    # A parser repeating a case body where another case falls through into it may reuse the
+    # node objects; every place is still a node of its own, with its own edges.
+    shared = step("shared")
+    graph = draw(step("a"), shared, cond("x", (shared,)), step("b"))
+    assert labels(graph) == ["Start", "a", "shared", "x", "shared", "b", "End"]
+    assert sorted((e.source, e.target, e.label) for e in graph.edges) == [
+        ("n1", "n2", None),
+        ("n2", "n3", None),
+        ("n3", "n4", "yes"),
+        ("n3", "n5", "no"),
+        ("n4", "n5", None),
+        ("n5", "end", None),
+        ("start", "n1", None),
+    ]
