@@ -2,16 +2,25 @@
 
 Every request other than the page's own file is recorded and aborted; console errors, uncaught
 exceptions and dialogs (``alert`` from an injected script) are recorded too, so a test can assert
-there were none.
+there were none. The fixtures (``browser``, ``open_page``) and page helpers here are shared by
+``test_browser.py`` and ``test_page_interaction.py``, which import them.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
+from page_cases import ROOT
+
+from durable_viz.render import Document
+from durable_viz.renderers import html
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -147,3 +156,71 @@ def corner_pixel(browser: Any, data: bytes) -> list[int]:
     finally:
         page.close()
     return pixel
+
+
+# -- fixtures and page helpers shared by the browser test modules ---------------------------------
+
+VISIBLE = ".dv-view:not([hidden])"
+
+
+def launched_browser() -> Iterator[Any]:
+    """Body of each module's ``browser`` fixture: the system Chromium, launched headless.
+
+    Each browser test module wraps these two generators in its own fixtures (module-scoped for
+    the browser: one Playwright instance at a time); importing fixtures would shadow them.
+    """
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+def page_opener(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """Body of the ``open_page`` fixture: render a document into tmp_path and open it; every
+    visit must end clean (no request, console error or dialog) unless a test checked itself."""
+    visits: list[Visit] = []
+
+    def opener(document: Document, *, nonce: str | None = None, **options: Any) -> Visit:
+        path = tmp_path / f"page{len(visits)}.html"
+        path.write_text(html.render(document, nonce=nonce), encoding="utf-8")
+        seen = visit(browser, path, **options)
+        visits.append(seen)
+        return seen
+
+    yield opener
+    for seen in visits:
+        seen.page.context.close()
+    for seen in visits:
+        if not seen.checked:
+            assert seen.problems() == [], seen.url
+
+
+def visible_nodes(page: Any) -> list[dict[str, str]]:
+    result: list[dict[str, str]] = page.eval_on_selector_all(
+        f"{VISIBLE} .dv-node", "nodes => nodes.map(n => ({...n.dataset}))"
+    )
+    return result
+
+
+def first_operation(page: Any) -> dict[str, str]:
+    return next(n for n in visible_nodes(page) if n.get("line"))
+
+
+def click_node(page: Any, node_id: str) -> None:
+    page.evaluate("id => window.durableViz.showNode(id)", node_id)
+    page.locator(f'{VISIBLE} .dv-node[data-id="{node_id}"]').first.click()
+
+
+def source_line(path: str, line: int) -> str:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    return re.split(r"\r\n|\r|\n", text)[line - 1]
+
+
+def view_box(page: Any) -> list[float]:
+    box: str = page.get_attribute(f"{VISIBLE} svg", "viewBox")
+    return [float(v) for v in box.split()]

@@ -93,6 +93,8 @@ def test_page_links_to_nothing_outside_itself(example: Path) -> None:
             assert value.startswith("#") or value == "data:,", (tag, name, value)
         # No inline event handlers: a strict policy (the VS Code webview) would refuse them.
         assert not [name for name in attributes if name.startswith("on")], tag
+        # Nor style attributes: the same policy blocks them (styles come by class).
+        assert "style" not in attributes, tag
         if tag == "link":
             assert attributes == {"rel": "icon", "href": "data:,"}
         if tag == "script":
@@ -135,10 +137,36 @@ def test_a_bad_nonce_is_refused(nonce: str) -> None:
         html.render(example_document(EXAMPLES[0]), nonce=nonce)
 
 
+def test_the_script_never_writes_style_attributes() -> None:
+    # A nonce policy blocks style attributes set from script as well: the script only toggles
+    # classes and writes presentation or data attributes.
+    script = html.script()
+    for banned in ('setAttribute("style"', "setAttribute('style'", ".style.", "cssText"):
+        assert banned not in script, banned
+
+
+STATIC = ROOT / "durable_viz" / "renderers" / "static"
+
+
 def test_static_files_cannot_close_their_tags() -> None:
-    for name in ("page.js", "page.css"):
-        text = (ROOT / "durable_viz" / "renderers" / "static" / name).read_text(encoding="utf-8")
+    for name in (*html.SCRIPTS, "page.css"):
+        text = (STATIC / name).read_text(encoding="utf-8")
         assert "</" not in text, name
+
+
+def test_the_script_files_are_inlined_in_order_in_one_scope() -> None:
+    # Every script file is inlined, in the fixed order, into the page's one <script>, inside
+    # one function (nothing leaks into the page's globals); every file in static/ is used.
+    assert sorted(p.name for p in STATIC.glob("*.js")) == sorted(html.SCRIPTS)
+    page = html.render(example_document(EXAMPLES[0]))
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert script == html.script()
+    assert script.startswith('"use strict";\n(function () {\n') and script.endswith("})();\n")
+    at = [script.index((STATIC / name).read_text(encoding="utf-8")) for name in html.SCRIPTS]
+    assert at == sorted(at)
+    for name in html.SCRIPTS:
+        lines = (STATIC / name).read_text(encoding="utf-8").count("\n")
+        assert lines <= 300, f"static/{name}: {lines} lines, split it by concern"
 
 
 # -- escaping ------------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from workflows import generated, workflows
 from durable_viz.api import load
 from durable_viz.edges import Graph, build_graph
 from durable_viz.errors import DurableVizError
-from durable_viz.graph import Block, Kind, Node, Workflow
-from durable_viz.renderers.layout import Layout, layout_view
+from durable_viz.graph import Block, Kind, Node, Workflow, walk
+from durable_viz.renderers.layout import CHANNEL, Layout, layout_view
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*/*") if p.is_file())
@@ -153,8 +153,16 @@ def test_branches_sit_side_by_side_in_a_frame() -> None:
     assert boxes["s0"][0] + boxes["s0"][2] < boxes["s1"][0] < boxes["s2"][0]
     assert boxes["fan"][1] < min(tops) and boxes["after"][1] > max(tops)
     (frame,) = layout.frames
-    assert frame.kind is Kind.PARALLEL and frame.label is not None and frame.label.text == "fan"
+    # The frame is the fan's: its node sits right above it and names it; the frame repeats no
+    # label (in either direction).
+    assert frame.kind is Kind.PARALLEL and frame.label is None
     assert sorted(lab.text for lab in layout.block_labels) == ["b0", "b1", "b2"]
+    fan_box = next(n for n in layout.nodes if n.graph_node.label == "fan")
+    assert 0 < frame.y - (fan_box.y + fan_box.height) <= 20
+    lr = layout_view(graph, "LR")
+    (lr_frame,) = lr.frames
+    lr_fan = next(n for n in lr.nodes if n.graph_node.label == "fan")
+    assert lr_frame.label is None and 0 < lr_frame.x - (lr_fan.x + lr_fan.width) <= 20
 
 
 def test_condition_without_else_draws_the_no_path_as_a_bypass() -> None:
@@ -345,3 +353,105 @@ def test_two_tries_with_the_same_handler_each_draw_their_error_edge() -> None:
     tries = [n.id for n in graph.nodes if n.kind is Kind.TRY]
     errors = [e for e in layout_view(graph, "TD").edges if e.error]
     assert sorted(e.source for e in errors) == sorted(tries)
+
+
+# -- which node is drawn where ---------------------------------------------------------------
+
+
+def _at(label: str, line: int) -> Node:
+    return Node(kind=Kind.STEP, label=label, line=line, column=5, name=label)
+
+
+def _centres(layout: Layout) -> dict[str, list[float]]:
+    centres: dict[str, list[float]] = {}
+    for box in layout.nodes:
+        centres.setdefault(box.id, []).append(box.y + box.height / 2)
+    return centres
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_one_node_object_in_two_places_is_two_boxes(direction: str) -> None:
+    # A hand-built tree may hold one (frozen, equal) node object in two places: each place is
+    # a node of its own, keyed by its place in the tree, never by the object or its equality.
+    shared = _at("same", 3)
+    branches = (
+        Block(role="branch", label="a", nodes=(_at("same", 3),)),
+        Block(role="branch", label="b", nodes=(_at("same", 3),)),
+    )
+    fan = Node(kind=Kind.PARALLEL, label="fan", line=2, column=5, name="fan", blocks=branches)
+    graph = build_graph(Workflow(name="w", line=1, nodes=(shared, _at("x", 2), shared, fan)))
+    assert [g.id for g in graph.nodes] == ["start", "n1", "n2", "n3", "n4", "n5", "n6", "end"]
+    layout = layout_view(graph, direction)
+    centres = _centres(layout)
+    assert sorted(centres) == sorted(g.id for g in graph.nodes)
+    assert all(len(c) == 1 for c in centres.values()), "every node drawn exactly once"
+    along = {box.id: (box.y if direction == "TD" else box.x) for box in layout.nodes}
+    assert along["n1"] < along["n2"] < along["n3"] < along["n4"] < along["n5"] == along["n6"]
+    assert [box.graph_node.id for box in layout.nodes] == [box.id for box in layout.nodes]
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_the_layout_walks_the_graphs_tree_not_the_parsers(direction: str) -> None:
+    # The edge builder splices labelled blocks out of the tree it hands renderers (the loop
+    # holding one is a new object there): the layout draws that tree, node for node.
+    block = Node(
+        kind=Kind.SCOPE,
+        label="found",
+        line=3,
+        column=5,
+        jump_label="found",
+        blocks=(
+            Block(
+                role="body",
+                nodes=(
+                    _at("look", 4),
+                    Node(kind=Kind.BREAK, label="break", line=5, column=9, jump_label="found"),
+                ),
+            ),
+        ),
+    )
+    loop = Node(
+        kind=Kind.LOOP,
+        label="for item",
+        line=2,
+        column=5,
+        blocks=(Block(role="body", nodes=(block, _at("after", 6))),),
+    )
+    workflow = Workflow(name="w", line=1, nodes=(loop, _at("done", 7)))
+    graph = build_graph(workflow)
+    assert graph.workflow is not workflow
+    layout = layout_view(graph, direction)
+    drawn = {box.id: box.graph_node for box in layout.nodes}
+    assert sorted(drawn) == sorted(g.id for g in graph.nodes)
+    in_tree = {id(n) for n in walk(graph.workflow.nodes)}
+    assert all(g.node is None or id(g.node) in in_tree for g in drawn.values())
+    assert all_problems(layout) == []
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_an_exit_drawn_in_full_leaves_no_room_for_a_marker(direction: str) -> None:
+    # A guard clause's raise: its edge to Fail runs in full beside the diagram, so the room a
+    # stub's marker would take beside the raise is not kept; the channel sits right beside it.
+    raise_ = Node(kind=Kind.RAISE, label="raise ValueError", line=4, column=9)
+    guard = Node(
+        kind=Kind.CONDITION,
+        label="bad?",
+        line=3,
+        column=5,
+        blocks=(Block(role="outcome", label="yes", nodes=(raise_,)),),
+        fallthrough="no",
+    )
+    graph = build_graph(_wf(_at("a", 2), guard, _at("b", 5)))
+    layout = layout_view(graph, direction)
+    assert all_problems(layout) == []
+    box = next(n for n in layout.nodes if n.kind is Kind.RAISE)
+    (edge,) = [e for e in layout.edges if e.source == box.id]
+    assert edge.target == "fail" and edge.stub is None
+    first, channel = edge.paths[0][0], edge.paths[0][1]
+    if direction == "TD":
+        assert first == (box.x + box.width, box.y + box.height / 2)
+        room = channel[0] - first[0]
+    else:
+        assert first == (box.x + box.width / 2, box.y + box.height)
+        room = channel[1] - first[1]
+    assert 2 * CHANNEL <= room <= 2 * CHANNEL + 2

@@ -24,7 +24,7 @@ from durable_viz.errors import DurableVizError
 from durable_viz.graph import Block, Kind, Node
 from durable_viz.render import Document, SourceFile, WorkflowView
 from durable_viz.renderers.layout import layout_view
-from durable_viz.renderers.svg import render, render_view, text_width
+from durable_viz.renderers.svg import STYLE, render, render_view, text_width
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -106,6 +106,85 @@ def test_every_example_follows_the_contract(direction: str) -> None:
     assert len(views) >= 10
     for view in views:
         _check_contract(view, direction, render_view(view, direction))
+
+
+def test_no_style_attributes_anywhere() -> None:
+    # A host's nonce policy (the VS Code webview) blocks style attributes: every style must come
+    # from the SVG's own <style>, by class (arrowheads included, or they are drawn black).
+    texts = [render_view(v, d) for v in _views() for d in ("TD", "LR")]
+    texts += [render(CASES[name]()) for name in sorted(CASES)]
+    for text in texts:
+        root = ET.fromstring(text.split("?>", 1)[-1])
+        assert not [e.tag for e in root.iter() if "style" in e.attrib]
+        assert " style=" not in text
+        markers = list(root.iter(f"{SVG}marker"))
+        assert [m.find(f"{SVG}path").get("class") for m in markers] == [  # type: ignore[union-attr]
+            "dv-arrow",
+            "dv-arrow-error",
+        ]
+    assert ".dv-arrow{fill:var(--dv-edge," in STYLE
+    assert ".dv-arrow-error{fill:var(--dv-error," in STYLE
+
+
+def _points(path: ET.Element) -> list[tuple[float, float]]:
+    return [
+        (float(x), float(y)) for x, y in (pair.split() for pair in path.get("d", "")[1:].split("L"))
+    ]
+
+
+def _node_boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    """Each drawn node's bounding box, from its shape's attributes."""
+    boxes = {}
+    for g in _groups(root, "dv-node"):
+        shape = next(e for e in g if "dv-shape" in _classes(e))
+        if shape.tag == f"{SVG}ellipse":
+            cx, cy, rx, ry = (float(shape.get(a, 0)) for a in ("cx", "cy", "rx", "ry"))
+            boxes[g.get("data-id", "")] = (cx - rx, cy - ry, cx + rx, cy + ry)
+        elif shape.tag == f"{SVG}polygon":
+            pts = [tuple(map(float, p.split(","))) for p in shape.get("points", "").split()]
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            boxes[g.get("data-id", "")] = (min(xs), min(ys), max(xs), max(ys))
+        else:
+            x, y, w, h = (float(shape.get(a, 0)) for a in ("x", "y", "width", "height"))
+            boxes[g.get("data-id", "")] = (x, y, x + w, y + h)
+    return boxes
+
+
+def _whole_route(root: ET.Element, feed: ET.Element) -> tuple[list[tuple[float, float]], str]:
+    """A feed's route followed through its data-join chain, and the data-to where it ends."""
+    paths = [(g, p) for g in _groups(root, "dv-edge") for p in g.findall(f"{SVG}path")]
+    route = _points(feed)
+    path = feed
+    owner = ""
+    while path.get("data-join"):
+        k, i = (int(v) for v in path.get("data-join", "").split())
+        owner_group, path = paths[k]
+        owner = owner_group.get("data-to", "")
+        points = _points(path)
+        # It joins where it ends: the joined polyline passes through the feed's last point.
+        assert points[i] == route[-1]
+        route += points[i + 1 :]
+    assert path.get("marker-end"), "a route ends with an arrowhead"
+    return route, owner
+
+
+@pytest.mark.parametrize("direction", ["TD", "LR"])
+def test_every_feed_names_the_route_it_joins_up_to_its_target(direction: str) -> None:
+    # Highlighting a merged edge needs its whole route: the SVG says where each feed goes on.
+    feeds = 0
+    for view in _views():
+        root = ET.fromstring(render_view(view, direction))
+        boxes = _node_boxes(root)
+        for group in _groups(root, "dv-edge"):
+            for feed in group.findall(f"{SVG}path[@class='dv-feed']"):
+                feeds += 1
+                route, owner = _whole_route(root, feed)
+                target = group.get("data-to", "")
+                assert owner == target
+                x, y = route[-1]
+                x0, y0, x1, y1 = boxes[target]
+                assert x0 - 0.1 <= x <= x1 + 0.1 and y0 - 0.1 <= y <= y1 + 0.1
+    assert feeds >= 20
 
 
 def test_marker_ids_differ_between_views_and_directions() -> None:
@@ -254,16 +333,18 @@ def test_a_1000_operation_workflow_renders_fast() -> None:
     assert statistics.median(times) < 0.5
 
 
-def test_frames_are_rounded_dashed_and_named_and_annotations_sit_under_labels() -> None:
+def test_frames_are_rounded_dashed_and_annotations_sit_under_labels() -> None:
     view = next(v for v in _views() if "etl_fanout" in v.file.path)
     root = ET.fromstring(render_view(view, "TD"))
     frames = [g for g in _groups(root, "dv-frame") if g.get("data-id")]
     assert frames
+    nodes = {g.get("data-id"): g for g in _groups(root, "dv-node")}
     for frame in frames:
         rect = frame.find(f"{SVG}rect")
         label = frame.find(f"{SVG}text")
         assert rect is not None and float(rect.get("rx", 0)) > 0 and rect.get("stroke-dasharray")
-        assert label is not None and label.get("class") == "dv-frame-label" and label.text
+        # A container's frame is named by its node, just above it: no label repeats the name.
+        assert frame.get("data-id") in nodes and label is None
     annotated = 0
     for node in _groups(root, "dv-node"):
         label = node.find(f"{SVG}text[@class='dv-label']")
@@ -275,6 +356,22 @@ def test_frames_are_rounded_dashed_and_named_and_annotations_sit_under_labels() 
             annotated += 1
             assert float(note.get("y", 0)) > last_line
     assert annotated >= 3
+
+
+def test_a_try_frame_is_labelled_try_in_both_directions() -> None:
+    # A try has no node of its own: its frame says what it is.
+    view = next(v for v in _views() if "payment_saga" in v.file.path)
+    for direction in ("TD", "LR"):
+        root = ET.fromstring(render_view(view, direction))
+        labels = [
+            (g.find(f"{SVG}text[@class='dv-frame-label']"), g)
+            for g in _groups(root, "dv-frame")
+            if g.get("data-id")
+        ]
+        assert labels
+        for label, frame in labels:
+            assert ("dv-try" in _classes(frame)) == (label is not None)
+            assert label is None or label.text == "try"
 
 
 def test_dynamic_names_are_styled_distinctly() -> None:

@@ -117,6 +117,7 @@ def _reconcile(flow: FlowLayout) -> list[DrawnEdge]:
             index = stubs[key]
             _, text, (u0, v0, cu, cv) = flow.markers[index]
             edge = DrawnEdge(key[0], key[1], key[2], graph_edge.back, graph_edge.error)
+            edge.path_ids.append(-1)
             if index in flow.long:
                 edge.paths.append(flow.long[index])
                 if index in flow.long_labels:

@@ -5,6 +5,8 @@ coordinates: ``u`` across the flow (x in ``TD``), ``v`` along it (y in ``TD``). 
 measured as an extent around its axis, ``(left, right, height)``; an element's incoming edges
 arrive at its top on the axis and its exits leave at its bottom on the axis.
 
+Loops and ``try`` statements are measured and placed in :mod:`.structures`.
+
 Routing mirrors the edge builder (:mod:`durable_viz.edges`): each element receives the pending
 edges that lead into it, with the polyline drawn so far, and hands back the pending edges that
 leave it. Edges the structure does not route are found afterwards by comparing with the graph
@@ -16,7 +18,6 @@ from __future__ import annotations
 from durable_viz.edges import END_ID, FAIL_ID, START_ID, Edge, Graph, GraphNode
 from durable_viz.graph import Kind, Node
 from durable_viz.renderers.layout import (
-    CHANNEL,
     GAP,
     LANE_GAP,
     MARGIN,
@@ -25,13 +26,12 @@ from durable_viz.renderers.layout import (
     DrawnEdge,
     Label,
     Layout,
-    block_nodes,
-    blocks_with,
-    drawn,
+    Tree,
     label_size,
 )
 from durable_viz.renderers.pending import LabelSpec, Pending, merge
 from durable_viz.renderers.shapes import size_node
+from durable_viz.renderers.structures import loop, try_
 
 __all__ = ["FlowLayout"]
 
@@ -44,13 +44,26 @@ _WORKFLOW = frozenset({"workflow"})
 
 
 class FlowLayout:
-    """One layout run over a graph; ``stubs`` lists the edges to draw as stubs, by source."""
+    """One layout run over a graph; ``stubs`` lists the edges to draw as stubs, by source;
+    ``tree`` is the tree to walk, with the graph node at each place in it; ``longs`` names the
+    stubbed edges an earlier run drew in full, which reserve no room for a marker here."""
 
-    def __init__(self, graph: Graph, lr: bool, stubs: dict[str, list[Edge]]) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        lr: bool,
+        stubs: dict[str, list[Edge]],
+        tree: Tree,
+        longs: frozenset[tuple[str, str, str | None]] = frozenset(),
+    ) -> None:
         self.graph = graph
         self.lr = lr
         self.stubs = stubs
-        self.gid: dict[int, GraphNode] = {id(g.node): g for g in graph.nodes if g.node is not None}
+        self.longs = longs
+        """Stubbed edges expected to be drawn in full (see routes.py): no marker, no room."""
+        self.tree = tree
+        # By place in the tree (see Tree): never by node equality.
+        self.gid: dict[int, GraphNode] = tree.ids
         self.by_id = {g.id: g for g in graph.nodes}
         self.graph_keys = {(e.source, e.target, e.label) for e in graph.edges}
         self.error_keys = {(e.label, e.target) for e in graph.edges if e.error}
@@ -69,6 +82,8 @@ class FlowLayout:
         self.long: dict[int, list[tuple[float, float]]] = {}
         """Stubs (by index in ``markers``) drawn as full edges instead: see routes.py."""
         self.long_labels: dict[int, LabelSpec] = {}
+        self.lines = 0
+        """Polylines drawn so far (numbers them for ``DrawnEdge.joins``)."""
 
     # -- sizes -----------------------------------------------------------------------------------
 
@@ -80,6 +95,8 @@ class FlowLayout:
     def _marker_texts(self, node_id: str) -> list[tuple[Edge, str, float, float]]:
         out = []
         for edge in self.stubs.get(node_id, ()):
+            if (edge.source, edge.target, edge.label) in self.longs:
+                continue
             name = self.by_id[edge.target].label  # "End", "Fail", or the target's label
             text = f"{edge.label} \u2192 {name}" if edge.label else f"\u2192 {name}"
             text, cu, cv = label_size(text, self.lr)
@@ -107,11 +124,20 @@ class FlowLayout:
         """Place a node's box with its top centre at ``(u, v)``, and its stubs."""
         graph_node = self.by_id[node_id]
         self.boxes.append((graph_node, u, v))
-        markers = self._marker_texts(node_id)
-        if not markers:
+        stubs = self.stubs.get(node_id)
+        if not stubs:
             return
         cu, cv = self.size(node_id)
         side = (u + cu / 2, v + cv / 2)
+        for edge in stubs:
+            if (edge.source, edge.target, edge.label) in self.longs:
+                # To be drawn in full from the node's side: an empty marker, which the route
+                # replaces (see routes.py; the layout is redone with room if it does not).
+                self.stub_paths.append([side, side])
+                self.markers.append((edge, "", (side[0], side[1], 0.0, 0.0)))
+        markers = self._marker_texts(node_id)
+        if not markers:
+            return
         mv = v + self._marker_start(node_id, cv, markers[0][3])
         for edge, text, mcu, mcv in markers:
             mid = mv + mcv / 2
@@ -149,9 +175,9 @@ class FlowLayout:
         if kind is Kind.SCOPE:
             ext = self.measure_seq(node.blocks[0].nodes if node.blocks else ())
         elif kind is Kind.TRY:
-            ext = self._try(node, 0, 0, None, _NONE)[0]
+            ext = try_(self, node, 0, 0, None, _NONE)[0]
         elif kind is Kind.LOOP:
-            ext = self._loop(node, 0, 0, None, _NONE)[0]
+            ext = loop(self, node, 0, 0, None, _NONE)[0]
         elif kind is Kind.CONDITION:
             ext = self._condition(node, 0, 0, None, _NONE)[0]
         elif node.blocks:
@@ -167,6 +193,7 @@ class FlowLayout:
         """End pending edges at ``target``, whose entry point is ``(u, v)``."""
         for p in pending:
             p.to(u, v)
+            numbers: dict[int, int] = {}  # id of a drawn member -> its polyline's number
             for member in p.members():
                 if not self._valid(member, target):
                     continue  # not an edge of the graph (code no run reaches, for one)
@@ -182,7 +209,16 @@ class FlowLayout:
                 if edge is None:
                     edge = DrawnEdge(member.source, target, member.label, member.back, member.error)
                     self.edges[key] = edge
-                (edge.paths if child.parent is None else edge.feeds).append(points)
+                number = numbers[id(member)] = self.lines
+                self.lines += 1
+                if child.parent is None:
+                    edge.paths.append(points)
+                    edge.path_ids.append(number)
+                else:
+                    # members() lists a bundle breadth-first: the polyline joined is drawn.
+                    edge.feeds.append(points)
+                    edge.feed_ids.append(number)
+                    edge.joins.append((numbers[id(child.parent)], child.join))
                 edge.labels.extend(Label(*item) for item in member.labels)
 
     def _valid(self, p: Pending, target: str) -> bool:
@@ -225,9 +261,9 @@ class FlowLayout:
             inner = node.blocks[0].nodes if node.blocks else ()
             return self.place_seq(inner, u, v, incoming, tail | {"function"})
         if kind is Kind.TRY:
-            return self._try(node, u, v, incoming, tail)[1]
+            return try_(self, node, u, v, incoming, tail)[1]
         if kind is Kind.LOOP:
-            return self._loop(node, u, v, incoming, tail)[1]
+            return loop(self, node, u, v, incoming, tail)[1]
         if kind is Kind.CONDITION:
             return self._condition(node, u, v, incoming, tail)[1]
         if node.blocks:
@@ -238,9 +274,9 @@ class FlowLayout:
         height = self.measure(node)[2]
         if kind is Kind.RAISE or (kind is Kind.RETURN and node.scope not in tail):
             return []
-        return [self._out(node_id, u, v).to(u, v + height)]
+        return [self.out(node_id, u, v).to(u, v + height)]
 
-    def _out(self, node_id: str, u: float, v: float, label: str | None = None) -> Pending:
+    def out(self, node_id: str, u: float, v: float, label: str | None = None) -> Pending:
         """A pending edge leaving a node's bottom (placed at top centre ``(u, v)``)."""
         return Pending(node_id, [(u, v + self.size(node_id)[1])], label)
 
@@ -298,7 +334,7 @@ class FlowLayout:
         self.place_head(node_id, u, v)
         exits: list[Pending] = []
         for (nodes, label), lab, axis in zip(outcomes, labels, axes, strict=True):
-            p = self._out(node_id, u, v, label).to(u, v + v_fork).to(u + axis, v + v_fork)
+            p = self.out(node_id, u, v, label).to(u, v + v_fork).to(u + axis, v + v_fork)
             if lab:
                 p.labels.append((lab[0], u + axis + 4, v + v_fork + 4, lab[1], lab[2]))
             p.to(u + axis, v + v_top)
@@ -319,12 +355,13 @@ class FlowLayout:
         axes, left, right = self._lane_axes(
             [(e, lab[1] if lab else 0.0) for e, lab in zip(exts, labels, strict=True)], several
         )
-        ftext, fcu, fcv = label_size(node.label, self.lr)
-        frame_left = min(-(left + PAD), -(fcu + 10))
+        # The frame carries no label: the container's node, right above it, names it (and shows
+        # its kind and annotations); a label would repeat the name just under it.
+        frame_left = -(left + PAD)
         frame_right = right + PAD
         band = max((lab[2] for lab in labels if lab), default=-8.0) + 8
         v_frame = hh + GAP / 2
-        v_fork = v_frame + fcv + 10
+        v_fork = v_frame + PAD
         v_top = v_fork + band + 8
         v_bottom = v_top + max(e[2] for e in exts) + PAD
         v_join = v_bottom + GAP / 2
@@ -334,11 +371,11 @@ class FlowLayout:
         self.connect(incoming, node_id, u, v)
         self.place_head(node_id, u, v)
         rect = (u + frame_left, v + v_frame, frame_right - frame_left, v_bottom - v_frame)
-        self.frames.append((node_id, node.kind, rect, (ftext, rect[0] + 6, rect[1] + 5, fcu, fcv)))
+        self.frames.append((node_id, node.kind, rect, None))
         inner_tail = tail | {"function"}
         exits: list[Pending] = []
         for block, lab, axis in zip(node.blocks, labels, axes, strict=True):
-            p = self._out(node_id, u, v).to(u, v + v_fork).to(u + axis, v + v_fork)
+            p = self.out(node_id, u, v).to(u, v + v_fork).to(u + axis, v + v_fork)
             p.to(u + axis, v + v_top)
             if lab:
                 self.lane_labels.append((lab[0], u + axis + 4, v + v_fork + 4, lab[1], lab[2]))
@@ -346,154 +383,14 @@ class FlowLayout:
                 exits.append(out.to(u + axis, v + v_join).to(u, v + v_join))
         return ext, merge(exits)
 
-    def _loop(
-        self, node: Node, u: float, v: float, incoming: list[Pending] | None, tail: frozenset[str]
-    ) -> tuple[Ext, list[Pending]]:
-        node_id = self.gid[id(node)].id
-        cu, cv = self.size(node_id)
-        hl, hr, hh = self.head(node_id)
-        body = block_nodes(node, "body")
-        orelse = block_nodes(node, "else")
-        bl, br, bh = self.measure_seq(body)
-        again = "repeat" if node.do_while or node.infinite else "next item"
-        atext, acu, acv = label_size(again, self.lr)
-        u_left = -(max(bl, hl) + CHANNEL)
-        left = -u_left + 4 + acu
-        ol, orr, oh = self.measure_seq(orelse)
-        if node.do_while:
-            v_body, v_loop = GAP, GAP + bh + GAP
-            dtext, dcu, dcv = label_size("done", self.lr)
-            v_done = v_loop + hh + dcv + 8
-            right = max(br, hr, dcu + 4)
-        else:
-            v_body = hh + GAP
-            v_loop = 0.0
-            v_back = v_body + bh + GAP / 2
-            dtext, dcu, dcv = label_size("done", self.lr)
-            u_right = max(br, hr, cu / 2 + 4 + dcu) + CHANNEL
-            v_done = v_back + GAP / 2 if not node.infinite else v_back
-            right = u_right if not node.infinite else max(br, hr)
-        height = v_done
-        if drawn(orelse):  # unreachable after a loop left only by break, but still drawn
-            height = v_done + GAP + oh
-            left, right = max(left, ol), max(right, orr)
-        ext = (left, right, height)
-        if incoming is None:
-            return ext, []
-        side_v = v + v_loop + cv / 2
-        mid = (side_v + v + (v_body + bh + GAP / 2)) / 2 - acv / 2
-        back_label = (atext, u + u_left - 4 - acu, mid, acu, acv)
-        if node.do_while:
-            body_in = list(incoming)
-            if drawn(body):
-                back = Pending(node_id, [(u - cu / 2, side_v)], again, back=True)
-                back.to(u + u_left, side_v).to(u + u_left, v + GAP / 2).to(u, v + GAP / 2)
-                back.labels.append((atext, u + u_left - 4 - acu, v + (GAP + v_loop) / 2, acu, acv))
-                body_in.append(back)
-            exits = self.place_seq(body, u, v + v_body, body_in, _NONE)
-            self.connect(exits, node_id, u, v + v_loop)
-            self.place_head(node_id, u, v + v_loop)
-            done = self._out(node_id, u, v + v_loop, "done")
-            done.labels.append((dtext, u + 4, v + v_loop + cv + 4, dcu, dcv))
-        else:
-            self.connect(incoming, node_id, u, v)
-            self.place_head(node_id, u, v)
-            into = self._out(node_id, u, v)
-            exits = self.place_seq(body, u, v + v_body, [into.to(u, v + v_body)], _NONE)
-            labelled = False
-            exits = merge(exits)
-            for p in exits:
-                p.to(u, v + v_back).to(u + u_left, v + v_back).to(u + u_left, side_v)
-                for member in p.members():
-                    member.back = True
-                    if member.label is None:
-                        member.label = again
-                        if not labelled:
-                            member.labels.append(back_label)
-                            labelled = True
-            self.connect(exits, node_id, u - cu / 2, side_v)
-            done = Pending(node_id, [(u + cu / 2, side_v)], "done")
-            done.to(u + u_right, side_v).to(u + u_right, v + v_done).to(u, v + v_done)
-            done.labels.append((dtext, u + cu / 2 + 4, side_v - 2 - dcv, dcu, dcv))
-        if node.infinite:
-            if drawn(orelse):
-                self.place_seq(orelse, u, v + v_done + GAP, [], tail)
-            return ext, []
-        done.to(u, v + v_done)
-        if drawn(orelse):
-            return ext, self.place_seq(orelse, u, v + v_done + GAP, [done], tail)
-        return ext, [done]
-
-    def _try(
-        self, node: Node, u: float, v: float, incoming: list[Pending] | None, tail: frozenset[str]
-    ) -> tuple[Ext, list[Pending]]:
-        node_id = self.gid[id(node)].id
-        body = block_nodes(node, "body")
-        handlers = blocks_with(node, "handler")
-        orelse = block_nodes(node, "else")
-        final = block_nodes(node, "finally")
-        bl, br, bh = self.measure_seq(body)
-        el, er, eh = self.measure_seq(orelse)
-        fl, fr, fh = self.measure_seq(final)
-        labels = [label_size(h.label or "error", self.lr) for h in handlers]
-        step = max((lab[2] for lab in labels), default=0.0) + 6
-        ttext, tcu, tcv = label_size("try", self.lr)
-        v_sub = tcv + 10
-        v_body = v_sub + PAD
-        sub_bottom = v_body + max(bh, len(handlers) * step + 8) + PAD
-        sub_right = max(br, 6.0) + PAD
-        v_errors = [
-            v_sub + PAD + step - 4 + (len(handlers) - 1 - i) * step for i in range(len(handlers))
-        ]
-        v_handlers = (v_errors[0] if handlers else v_sub) + GAP / 2
-        exts = [self.measure_seq(h.nodes) for h in handlers]
-        axes: list[float] = []
-        # Handlers sit right of the body's column, which holds the else block too.
-        edge = max(sub_right, er if drawn(orelse) else 0.0)
-        for (hl, hr, _), lab in zip(exts, labels, strict=True):
-            axis = max(edge + LANE_GAP + max(hl, 6.0), sub_right + 8 + lab[1])
-            axes.append(axis)
-            edge = axis + max(hr, 6.0)
-        col_bottom = sub_bottom + (GAP + eh if drawn(orelse) else 0)
-        v_merge = max([col_bottom] + [v_handlers + e[2] for e in exts]) + GAP / 2
-        bottom = v_merge + (GAP + fh if drawn(final) else 0)
-        frame_bottom = bottom + PAD
-        frame_left = -(max(bl + PAD, el, fl, tcu + 10 - PAD) + PAD)
-        frame_right = max(edge, er, fr) + PAD
-        ext = (-frame_left, frame_right, frame_bottom)
-        if incoming is None:
-            return ext, []
-        rect = (u + frame_left, v, frame_right - frame_left, frame_bottom)
-        self.frames.append((node_id, Kind.TRY, rect, (ttext, rect[0] + 6, v + 5, tcu, tcv)))
-        sub = (u - bl - PAD, v + v_sub, bl + PAD + sub_right, sub_bottom - v_sub)
-        self.frames.append(("", Kind.TRY, sub, None))
-        simple = not drawn(orelse) and not drawn(final)
-        exits = self.place_seq(body, u, v + v_body, incoming, tail if simple else _NONE)
-        if drawn(orelse):
-            exits = self.place_seq(orelse, u, v + sub_bottom + GAP, exits, _NONE)
-        merged = [p.to(u, v + v_merge) for p in merge(exits)]
-        handler_tail = tail if not drawn(final) else _NONE
-        for block, lab, axis, v_error in zip(handlers, labels, axes, v_errors, strict=True):
-            p = Pending(node_id, [(u + sub_right, v + v_error)], block.label or "error")
-            p.error = True
-            p.labels.append((lab[0], u + sub_right + 4, v + v_error - 2 - lab[2], lab[1], lab[2]))
-            p.to(u + axis, v + v_error).to(u + axis, v + v_handlers)
-            handled = self.place_seq(block.nodes, u + axis, v + v_handlers, [p], handler_tail)
-            for out in merge(handled):
-                merged.append(out.to(u + axis, v + v_merge).to(u, v + v_merge))
-        merged = merge(merged)
-        if drawn(final):
-            merged = merge(self.place_seq(final, u, v + v_merge + GAP, merged, tail))
-        return ext, [p.to(u, v + frame_bottom) for p in merged]
-
     # -- the whole workflow ----------------------------------------------------------------------
 
     def run(self) -> None:
         """Place Start, the workflow's elements, End and (when reached) Fail."""
-        nodes = self.graph.workflow.nodes
+        nodes = self.tree.nodes
         start_cv = self.head(START_ID)[2]  # with its stubs, if error edges leave from it
         self.place_head(START_ID, 0.0, 0.0)
-        pending = [self._out(START_ID, 0.0, 0.0)]
+        pending = [self.out(START_ID, 0.0, 0.0)]
         height = self.measure_seq(nodes)[2]
         exits = self.place_seq(nodes, 0.0, start_cv + GAP, pending, _WORKFLOW)
         v_end = start_cv + GAP + (height + GAP if height else 0.0)

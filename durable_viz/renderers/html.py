@@ -13,7 +13,11 @@ written as ``\\u`` escapes, so no label can close the tag or start a comment).
 
 The same page runs in the VS Code webview: the extension passes a ``nonce``, which is written on
 every ``<script>`` and ``<style>`` element and into the page's policy, and the script talks to its
-host through one small object (see ``static/page.js``).
+host through one small object (see ``static/host.js``).
+
+The script is written as a few files by concern (:data:`SCRIPTS`), inlined in that order into
+one ``<script>`` element, inside one function so that they share its scope and leak nothing into
+the page's globals.
 """
 
 from __future__ import annotations
@@ -32,7 +36,12 @@ from durable_viz.render import Document, WorkflowView
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "render"]
+__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "SCRIPTS", "render", "script"]
+
+SCRIPTS = ("host.js", "view.js", "routes.js", "details.js", "controls.js", "export.js", "main.js")
+"""The page script's files under ``static/``, in the order they are inlined. They share one
+function scope; each file's top-level code runs in this order (a file's wiring uses only what
+earlier files define), and ``main.js``, last, starts the page."""
 
 CONTEXT_BEFORE = 3
 """Source lines shown above a node's own line."""
@@ -91,7 +100,7 @@ def render(document: Document, nonce: str | None = None) -> str:
                 # cannot hold a raw "<style>": the SVG renderer escapes every "<" in text.
                 svg = svg.replace("<style>", f'<style nonce="{nonce}">')
             diagrams.append({"index": index, "direction": direction, "svg": Markup(svg)})
-    script = _static("page.js")
+    script = _script()
     style = _static("page.css")
     if nonce is not None:
         policy_script = policy_style = f"'nonce-{nonce}'"
@@ -135,6 +144,17 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
     )
     return environment.get_template("page.html.j2")
+
+
+def script() -> str:
+    """The page's script: the files of :data:`SCRIPTS` in order, in one function scope."""
+    return _script()
+
+
+@cache
+def _script() -> str:
+    parts = [f"// -- {name} --\n{_static(name)}" for name in SCRIPTS]
+    return '"use strict";\n(function () {\n' + "\n".join(parts) + "})();\n"
 
 
 @cache

@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from durable_viz.edges import Edge, Graph, GraphNode
-from durable_viz.graph import Block, Kind, Node
+from durable_viz.graph import Block, Kind, Node, walk
 from durable_viz.renderers.metrics import text_width
 from durable_viz.renderers.shapes import SMALL_LINE, SMALL_SIZE, TextBlock, ellipsize
 
@@ -56,11 +56,13 @@ __all__ = [
     "Layout",
     "NodeBox",
     "Stub",
+    "Tree",
     "block_nodes",
     "blocks_with",
     "drawn",
     "label_size",
     "layout_view",
+    "positions",
 ]
 
 Point = tuple[float, float]
@@ -80,6 +82,8 @@ LABEL_MAX = 150.0
 """Edge labels, lane labels and frame labels are ellipsised beyond this width."""
 
 _HIDDEN = frozenset({Kind.BREAK, Kind.CONTINUE})
+_UNNUMBERED = frozenset({Kind.BREAK, Kind.CONTINUE, Kind.SCOPE})
+"""Kinds the edge builder gives no graph node (it numbers every other node in pre-order)."""
 
 
 @dataclass(slots=True)
@@ -158,6 +162,13 @@ class DrawnEdge:
     feeds: list[list[Point]] = field(default_factory=list)
     """Polylines that end where they join another drawn edge to the same target (no arrow)."""
     labels: list[Label] = field(default_factory=list)
+    path_ids: list[int] = field(default_factory=list)
+    """A number for each of ``paths`` (-1: nothing joins it), unique in the layout."""
+    feed_ids: list[int] = field(default_factory=list)
+    """A number for each of ``feeds``, unique in the layout."""
+    joins: list[tuple[int, int]] = field(default_factory=list)
+    """For each of ``feeds``: the polyline it joins (its number) and the index of the point
+    there, so the feed's whole route is itself, then that polyline from that point on."""
 
 
 @dataclass(slots=True)
@@ -203,7 +214,8 @@ def _layout(graph: Graph, direction: str) -> Layout:
     from durable_viz.renderers.flow import FlowLayout
     from durable_viz.renderers.routes import route_exits
 
-    first = FlowLayout(graph, direction == "LR", {})
+    tree = positions(graph)
+    first = FlowLayout(graph, direction == "LR", {}, tree)
     first.run()
     missing = first.undrawn()
     if not missing:
@@ -211,10 +223,69 @@ def _layout(graph: Graph, direction: str) -> Layout:
     stubs: dict[str, list[Edge]] = {}
     for edge in missing:
         stubs.setdefault(edge.source, []).append(edge)
-    second = FlowLayout(graph, direction == "LR", stubs)
+    second = FlowLayout(graph, direction == "LR", stubs, tree)
     second.run()
     route_exits(second)
+    if not second.long:
+        return second.result()
+    # Stubs drawn in full need no room for their marker: lay out again without it, and keep
+    # that layout if every one of those edges is still clear in it (it nearly always is: the
+    # routes run beside the whole diagram, which only gets smaller).
+    longs = frozenset(_key(second.markers[i][0]) for i in second.long)
+    third = FlowLayout(graph, direction == "LR", stubs, tree, longs)
+    third.run()
+    route_exits(third)
+    if longs <= {_key(third.markers[i][0]) for i in third.long}:
+        return third.result()
     return second.result()
+
+
+def _key(edge: Edge) -> tuple[str, str, str | None]:
+    return edge.source, edge.target, edge.label
+
+
+@dataclass(slots=True)
+class Tree:
+    """The tree the layout walks, and the graph node drawn at each place in it.
+
+    ``ids`` maps ``id()`` of a node *in ``nodes``* to the graph node numbered at that place.
+    Keys are object identities, never node equality (two equal nodes in two places are two
+    boxes), and every place holds its own object: a tree that holds one node object in two
+    places is copied first, so each place gets its own key.
+    """
+
+    nodes: tuple[Node, ...]
+    ids: dict[int, GraphNode]
+
+
+def positions(graph: Graph) -> Tree:
+    """The tree of ``graph.workflow`` (the edge builder's, labelled blocks spliced out) with
+    the graph node of every place in it, matched by position: the edge builder numbers the
+    tree's nodes in pre-order, skipping ``break``, ``continue`` and ``scope``."""
+    nodes = graph.workflow.nodes
+    seen: set[int] = set()
+    for node in walk(nodes):
+        if id(node) in seen:
+            nodes = tuple(_fresh(n) for n in nodes)
+            break
+        seen.add(id(node))
+    numbered = iter(graph.nodes[1:])
+    ids: dict[int, GraphNode] = {}
+    for node in walk(nodes):
+        if node.kind not in _UNNUMBERED:
+            graph_node = next(numbered, None)
+            if graph_node is None or graph_node.kind is not node.kind:
+                raise ValueError("the graph does not number its workflow's tree")
+            ids[id(node)] = graph_node
+    return Tree(nodes, ids)
+
+
+def _fresh(node: Node) -> Node:
+    """A copy of a subtree in which every place holds a new object."""
+    if not node.blocks:
+        return replace(node)
+    blocks = tuple(replace(b, nodes=tuple(_fresh(n) for n in b.nodes)) for b in node.blocks)
+    return replace(node, blocks=blocks)
 
 
 def label_size(text: str, lr: bool) -> tuple[str, float, float]:

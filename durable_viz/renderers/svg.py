@@ -5,14 +5,17 @@ titled group); ``render_view`` gives one workflow in one direction for the HTML 
 inlines it (DOM shape and class names: see the module's contract, summarised here):
 
 - ``svg.dv-diagram[data-workflow][data-direction]`` holding ``<style>``, ``<defs>`` (arrow
-  markers, ids prefixed per workflow and direction), then ``g.dv-frames``, ``g.dv-edges``,
-  ``g.dv-nodes``;
-- ``g.dv-frame.dv-KIND[data-id]`` with a dashed rounded ``rect`` and ``text.dv-frame-label``
-  (``g.dv-frame.dv-frame-part`` for a try body's inner frame; ``text.dv-block-label`` for branch
-  names);
+  markers, ids prefixed per workflow and direction, their paths ``path.dv-arrow`` and
+  ``path.dv-arrow-error``), then ``g.dv-frames``, ``g.dv-edges``, ``g.dv-nodes``;
+- ``g.dv-frame.dv-KIND[data-id]`` with a dashed rounded ``rect``; a ``try``'s frame also holds
+  ``text.dv-frame-label`` ("try"), a container's frame holds no text (its node, right above the
+  frame, names it) (``g.dv-frame.dv-frame-part`` for a try body's inner frame;
+  ``text.dv-block-label`` for branch names);
 - ``g.dv-edge[.dv-back][.dv-error][.dv-stub][data-from][data-to][data-label]`` with one
   ``path`` per polyline (``path.dv-feed``, without arrowhead, where it merges into another edge
-  to the same target) and ``text.dv-edge-label``; a stub ends at ``g.dv-jump`` naming its target.
+  to the same target: ``data-join="K I"`` says its route goes on along the diagram's ``K``-th
+  edge ``path``, counted from 0 in document order, from that path's point ``I``) and
+  ``text.dv-edge-label``; a stub ends at ``g.dv-jump`` naming its target.
   A try's error edges are drawn as one edge per handler from the try's frame
   (``data-from`` = the try's id);
 - ``g.dv-node.dv-KIND[.dv-dynamic][data-id][data-kind][data-line][data-column][data-file]`` with
@@ -24,7 +27,9 @@ Colours come from CSS custom properties with light defaults, so a page can theme
 ``--dv-muted``, ``--dv-edge``, ``--dv-error``, ``--dv-frame``, ``--dv-try``, ``--dv-dynamic``,
 ``--dv-jump-fill``.
 
-Output is deterministic: no random ids, numbers written with at most one decimal.
+Output is deterministic: no random ids, numbers written with at most one decimal. No element
+carries a ``style`` attribute (a host's nonce policy, as in the VS Code webview, refuses them):
+everything is styled by class from the SVG's own ``<style>``.
 """
 
 from __future__ import annotations
@@ -86,6 +91,10 @@ def _style() -> str:
         ".dv-dynamic .dv-label{font-style:italic}",
         ".dv-dynamic .dv-shape{stroke-dasharray:5 3;stroke:var(--dv-dynamic,#8250df)}",
         ".dv-edge path{fill:none;stroke:var(--dv-edge,#6e7781);stroke-width:1.4}",
+        # Arrowheads are styled by class, never by a style attribute: a host's nonce policy
+        # (the VS Code webview) blocks style attributes, which would leave them black.
+        ".dv-arrow{fill:var(--dv-edge,#6e7781);stroke:none}",
+        ".dv-arrow-error{fill:var(--dv-error,#c0392b);stroke:none}",
         ".dv-error path{stroke:var(--dv-error,#c0392b);stroke-dasharray:5 4}",
         ".dv-back path{stroke-dasharray:2 3}",
         f".dv-edge-label,.dv-block-label,.dv-frame-label,.dv-jump text{{font-size:{SMALL_SIZE:g}px;"
@@ -223,16 +232,12 @@ def render(document: Document) -> str:
 
 
 def _defs(prefix: str) -> str:
-    arrows = []
-    for name, colour in (
-        ("arrow", "var(--dv-edge,#6e7781)"),
-        ("arrow-error", "var(--dv-error,#c0392b)"),
-    ):
-        arrows.append(
-            f'<marker id="{prefix}-{name}" viewBox="0 0 10 10" refX="10" refY="5" '
-            f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-            f'<path d="M0 0L10 5L0 10z" style="fill:{colour}"/></marker>'
-        )
+    arrows = [
+        f'<marker id="{prefix}-{name}" viewBox="0 0 10 10" refX="10" refY="5" '
+        f'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path class="dv-{name}" d="M0 0L10 5L0 10z"/></marker>'
+        for name in ("arrow", "arrow-error")
+    ]
     return "<defs>" + "".join(arrows) + "</defs>"
 
 
@@ -242,7 +247,15 @@ def _body(layout: Layout, view: WorkflowView, prefix: str) -> list[str]:
     out.extend(_text("dv-block-label", lab) for lab in layout.block_labels)
     out.append("</g>")
     out.append('<g class="dv-edges">')
-    out.extend(_edge(edge, prefix) for edge in layout.edges)
+    # Every polyline's position among the diagram's edge paths, for the feeds' data-join.
+    position: dict[int, int] = {}
+    count = 0
+    for edge in layout.edges:
+        for number in edge.path_ids + edge.feed_ids:
+            if number >= 0:
+                position[number] = count
+            count += 1
+    out.extend(_edge(edge, prefix, position) for edge in layout.edges)
     out.append("</g>")
     out.append('<g class="dv-nodes">')
     out.extend(_node(node, view) for node in layout.nodes)
@@ -270,7 +283,7 @@ def _path(points: list[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points)
 
 
-def _edge(edge: DrawnEdge, prefix: str) -> str:
+def _edge(edge: DrawnEdge, prefix: str, position: dict[int, int]) -> str:
     classes = ["dv-edge"]
     if edge.back:
         classes.append("dv-back")
@@ -287,7 +300,10 @@ def _edge(edge: DrawnEdge, prefix: str) -> str:
         f'<path d="{_path(points)}" marker-end="url(#{marker})"/>' for points in edge.paths
     )
     # Where edges to one target merge, the others stop at the merge point: no arrowhead there.
-    parts.extend(f'<path class="dv-feed" d="{_path(points)}"/>' for points in edge.feeds)
+    # data-join="K I": the route goes on along the diagram's K-th edge path from its I-th point.
+    for points, (number, point) in zip(edge.feeds, edge.joins, strict=True):
+        join = f' data-join="{position[number]} {point}"' if number in position else ""
+        parts.append(f'<path class="dv-feed" d="{_path(points)}"{join}/>')
     parts.extend(_text("dv-edge-label", lab) for lab in edge.labels)
     if edge.stub is not None:
         s = edge.stub

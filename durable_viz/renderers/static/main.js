@@ -1,0 +1,24 @@
+// Start: show the first diagram and tell tests and the host the page is interactive.
+
+// -- start -------------------------------------------------------------------------------------
+
+showTheme();
+show();
+// For tests and the editor: the page is interactive from here on.
+window.durableViz = {
+  host,
+  state,
+  fit: () => fit(current()),
+  showNode: (id) => {
+    const view = current();
+    const node = view && findNode(view, id);
+    if (node) showNode(view, node);
+  },
+  highlightLine,
+  select,
+  search,
+  exportPng,
+  exportedSvg: () => exportedSvg(current(), transparent()),
+};
+root.dataset.ready = String(Math.round(performance.now()));
+host.ready();
