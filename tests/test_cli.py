@@ -10,31 +10,35 @@ subprocess so that a crash shows as a negative return code instead of killing py
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import pytest
+from bad_input import (
+    ERROR,
+    ROOT,
+    Result,
+    as_module,
+    assert_not_crashed,
+    assert_one_error,
+    in_process,
+    run_command,
+    step_names,
+)
 from typer.testing import CliRunner
 
 import durable_viz
-from durable_viz.cli import app, run
+from durable_viz.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("durable-viz")
-ERROR = "durable-viz: error: "
 WARNING = "durable-viz: warning: "
-CRASH_MARKS = ("Traceback", "RecursionError", "Fatal Python error", "Segmentation fault")
 
 HANDLER = textwrap.dedent(
     """\
@@ -76,48 +80,11 @@ def named_handler(name: str, step: str) -> str:
 # -- running the command ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Result:
-    """What one run of the command printed."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-
-def in_process(args: list[str], cwd: Path) -> Result:
-    """``run(args)`` in this interpreter, from ``cwd``."""
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
-        patch.chdir(cwd)
-        code = run(args)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def _subprocess(command: list[str], cwd: Path, timeout: float) -> Result:
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=timeout,
-        check=False,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
-
-
-def as_module(args: list[str], cwd: Path, timeout: float = 120) -> Result:
-    """``python -m durable_viz ARGS`` in a fresh interpreter."""
-    return _subprocess([sys.executable, "-m", "durable_viz", *args], cwd, timeout)
-
-
 def as_script(args: list[str], cwd: Path, timeout: float = 120) -> Result:
     """The installed ``durable-viz`` console script."""
     if not SCRIPT.is_file():
         pytest.skip(f"console script not installed at {SCRIPT}")
-    return _subprocess([str(SCRIPT), *args], cwd, timeout)
+    return run_command([str(SCRIPT), *args], cwd, timeout)
 
 
 Runner = Callable[[list[str], Path], Result]
@@ -139,39 +106,6 @@ def write(folder: Path, files: dict[str, str | bytes]) -> None:
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-
-
-def assert_one_error(result: Result, code: int, where: str, *words: str) -> str:
-    """The run failed with ``code`` and exactly one ``durable-viz: error: WHERE...`` line."""
-    assert result.code == code, result
-    for mark in CRASH_MARKS:
-        assert mark not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, f"expected one stderr line, got:\n{result.stderr}"
-    line = lines[0]
-    assert line.startswith(ERROR + where), line
-    for word in words:
-        assert word in line, f"{word!r} not in {line!r}"
-    assert result.stdout == "", "nothing is printed on stdout when the run fails"
-    return line
-
-
-def assert_not_crashed(result: Result) -> None:
-    """A result or a clean error: exit 0 or 1, never a signal, a traceback or a fatal error."""
-    assert result.code in (0, 1), f"exit {result.code}\n{result.stderr[-2000:]}"
-    for mark in CRASH_MARKS:
-        assert mark not in result.stderr, result.stderr[-2000:]
-
-
-def step_names(json_text: str) -> list[str]:
-    """Names of the ``step`` nodes of every workflow, in output order."""
-    document: dict[str, Any] = json.loads(json_text)
-    return [
-        node["name"]
-        for workflow in document["workflows"]
-        for node in workflow["nodes"]
-        if node["kind"] == "step"
-    ]
 
 
 # -- errors: one line, right exit code, on every way of running ------------------------------------

@@ -2032,6 +2032,398 @@ case(
         """),
 )
 
+# Names a branch changes: each way through a construct starts from the names as they were; after
+# it, a name that differs between the ways that get there is dynamic (see parsers/paths.py).
+
+case(
+    "name-assigned-in-one-branch-used-after-the-if",
+    python=py("""\
+        name = "a"
+        if event["x"]:
+            name = "b"
+            context.step(lambda _: 1, name=name)
+        else:
+            context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        if (event.x) {
+          name = "b";
+          await context.step(name, async () => 1);
+        } else {
+          await context.step(name, async () => 1);
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        if (input.x()) {
+            name = "b";
+            context.step(name, Integer.class, s -> 1);
+        } else {
+            context.step(name, Integer.class, s -> 1);
+        }
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        if (input.X)
+        {
+            name = "b";
+            await context.StepAsync(async (_, ct) => 1, name: name);
+        }
+        else
+        {
+            await context.StepAsync(async (_, ct) => 1, name: name);
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+)
+
+case(
+    "name-assigned-alike-on-every-way-that-goes-on",
+    python=py("""\
+        name = "a"
+        if event["x"]:
+            name = "b"
+        elif event["y"]:
+            name = "c"
+            raise ValueError("no")
+        else:
+            name = "b"
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        if (event.x) {
+          name = "b";
+        } else if (event.y) {
+          name = "c";
+          throw new Error("no");
+        } else {
+          name = "b";
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        if (input.x()) {
+            name = "b";
+        } else if (input.y()) {
+            name = "c";
+            throw new IllegalStateException("no");
+        } else {
+            name = "b";
+        }
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        if (input.X)
+        {
+            name = "b";
+        }
+        else if (input.Y)
+        {
+            name = "c";
+            throw new InvalidOperationException("no");
+        }
+        else
+        {
+            name = "b";
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+)
+
+case(
+    "name-assigned-in-a-branch-that-returns",
+    python=py("""\
+        name = "a"
+        if event["x"]:
+            name = "b"
+            context.step(lambda _: 1, name=name)
+            return "early"
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        if (event.x) {
+          name = "b";
+          await context.step(name, async () => 1);
+          return "early";
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        if (input.x()) {
+            name = "b";
+            context.step(name, Integer.class, s -> 1);
+            return "early";
+        }
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        if (input.X)
+        {
+            name = "b";
+            await context.StepAsync(async (_, ct) => 1, name: name);
+            return "early";
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+)
+
+case(
+    "name-assigned-on-some-cases-of-a-switch",
+    python=py("""\
+        name = "a"
+        match event["kind"]:
+            case "x":
+                name = "b"
+            case "y":
+                context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        switch (event.kind) {
+          case "x":
+            name = "b";
+            break;
+          case "y":
+            await context.step(name, async () => 1);
+            break;
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        switch (input.kind()) {
+            case "x":
+                name = "b";
+                break;
+            case "y":
+                context.step(name, Integer.class, s -> 1);
+                break;
+        }
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        switch (input.Kind)
+        {
+            case "x":
+                name = "b";
+                break;
+            case "y":
+                await context.StepAsync(async (_, ct) => 1, name: name);
+                break;
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+)
+
+case(
+    "name-assigned-by-a-short-circuit",
+    python=py("""\
+        name = "a"
+        event["x"] and (name := "b")
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        event.x && (name = "b");
+        await context.step(name, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        boolean named = input.x() && !(name = "b").isEmpty();
+        context.step(name, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        var named = input.X && (name = "b") != null;
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+)
+
+case(
+    "name-assigned-in-try-handler-and-finally",
+    python=py("""\
+        name = "a"
+        other = "x"
+        try:
+            name = "b"
+            context.step(lambda _: 1, name=name)
+        except ValueError:
+            context.step(lambda _: 1, name=name)
+            raise
+        finally:
+            other = "c"
+            context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=other)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        let other = "x";
+        try {
+          name = "b";
+          await context.step(name, async () => 1);
+        } catch (e) {
+          await context.step(name, async () => 1);
+          throw e;
+        } finally {
+          other = "c";
+          await context.step(name, async () => 1);
+        }
+        await context.step(name, async () => 1);
+        await context.step(other, async () => 1);
+        """),
+    java=java("""\
+        String name = "a";
+        String other = "x";
+        try {
+            name = "b";
+            context.step(name, Integer.class, s -> 1);
+        } catch (RuntimeException e) {
+            context.step(name, Integer.class, s -> 1);
+            throw e;
+        } finally {
+            other = "c";
+            context.step(name, Integer.class, s -> 1);
+        }
+        context.step(name, Integer.class, s -> 1);
+        context.step(other, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var name = "a";
+        var other = "x";
+        try
+        {
+            name = "b";
+            await context.StepAsync(async (_, ct) => 1, name: name);
+        }
+        catch (Exception)
+        {
+            await context.StepAsync(async (_, ct) => 1, name: name);
+            throw;
+        }
+        finally
+        {
+            other = "c";
+            await context.StepAsync(async (_, ct) => 1, name: name);
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        await context.StepAsync(async (_, ct) => 1, name: other);
+        """),
+)
+
+case(
+    "name-changed-by-a-closure-called-in-a-loop",
+    python=py("""\
+        name = "a"
+        def rename():
+            nonlocal name
+            name = "b"
+        for item in event["items"]:
+            context.step(lambda _: 1, name=name)
+            rename()
+        context.step(lambda _: 1, name=name)
+        """),
+    typescript=ts("""\
+        let name = "a";
+        const rename = () => {
+          name = "b";
+        };
+        for (const item of event.items) {
+          await context.step(name, async () => 1);
+          rename();
+        }
+        await context.step(name, async () => 1);
+        """),
+    java=None,
+    csharp=cs("""\
+        var name = "a";
+        void Rename() { name = "b"; }
+        foreach (var item in input.Items)
+        {
+            await context.StepAsync(async (_, ct) => 1, name: name);
+            Rename();
+        }
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        """),
+    skip={"java": "a Java lambda cannot assign a local of the enclosing method (it must be effectively final)"},
+)
+
+case(
+    "name-bound-from-a-name-reassigned-later",
+    python=py("""\
+        a = "p"
+        name = a
+        label = f"x-{a}"
+        a = "r"
+        context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=label)
+        context.step(lambda _: 1, name=a)
+        if event["flag"]:
+            a = "q"
+            context.step(lambda _: 1, name=name)
+        context.step(lambda _: 1, name=label)
+        context.step(lambda _: 1, name=a)
+        """),
+    typescript=ts("""\
+        let a = "p";
+        const name = a;
+        const label = `x-${a}`;
+        a = "r";
+        await context.step(name, async () => 1);
+        await context.step(label, async () => 1);
+        await context.step(a, async () => 1);
+        if (event.flag) {
+          a = "q";
+          await context.step(name, async () => 1);
+        }
+        await context.step(label, async () => 1);
+        await context.step(a, async () => 1);
+        """),
+    java=java("""\
+        String a = "p";
+        String name = a;
+        String label = "x-" + a;
+        a = "r";
+        context.step(name, Integer.class, s -> 1);
+        context.step(label, Integer.class, s -> 1);
+        context.step(a, Integer.class, s -> 1);
+        if (input.flag()) {
+            a = "q";
+            context.step(name, Integer.class, s -> 1);
+        }
+        context.step(label, Integer.class, s -> 1);
+        context.step(a, Integer.class, s -> 1);
+        """),
+    csharp=cs("""\
+        var a = "p";
+        var name = a;
+        var label = $"x-{a}";
+        a = "r";
+        await context.StepAsync(async (_, ct) => 1, name: name);
+        await context.StepAsync(async (_, ct) => 1, name: label);
+        await context.StepAsync(async (_, ct) => 1, name: a);
+        if (input.Flag)
+        {
+            a = "q";
+            await context.StepAsync(async (_, ct) => 1, name: name);
+        }
+        await context.StepAsync(async (_, ct) => 1, name: label);
+        await context.StepAsync(async (_, ct) => 1, name: a);
+        """),
+)
+
 case(
     "helper-with-early-return-and-submitter",
     python=py(

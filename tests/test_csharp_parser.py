@@ -1473,6 +1473,512 @@ def test_names_a_loop_changes_are_dynamic(form: str) -> None:
     assert [(s.label, s.name, s.dynamic) for s in steps] == expected
 
 
+BRANCH_NAMES = {
+    # body: (label, name, dynamic) of each step, in source order; see test_python_parser.py
+    "assigned in one branch, read after the if": (
+        """\
+        var name = "a";
+        if (input.X) { name = "b"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "read inside the branch": (
+        """\
+        var name = "a";
+        if (input.X)
+        {
+            name = "b";
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+        }
+        """,
+        [("b", "b", False)],
+    ),
+    "the else branch starts from the value before": (
+        """\
+        var name = "a";
+        if (input.X) name = "b";
+        else await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("a", "a", False)],
+    ),
+    "every branch assigns the same value": (
+        """\
+        var name = "a";
+        if (input.X) { name = "b"; } else if (input.Y) { name = "b"; } else { name = "b"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("b", "b", False)],
+    ),
+    "else if without else: the way through no branch keeps the old value": (
+        """\
+        var name = "a";
+        if (input.X) { name = "b"; } else if (input.Y) { name = "b"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "different values in if and else": (
+        """\
+        string name;
+        if (input.X) { name = "b"; } else { name = "c"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: $"run-{name}");
+        """,
+        [("run-{name}", "run-{}", True)],
+    ),
+    "a branch that returns does not reach the join": (
+        """\
+        var name = "a";
+        if (input.X)
+        {
+            name = "b";
+            return new Output();
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("a", "a", False)],
+    ),
+    "a branch that throws does not reach the join": (
+        """\
+        var name = "a";
+        if (input.X) { name = "b"; } else { throw new InvalidOperationException("no"); }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("b", "b", False)],
+    ),
+    "a branch that breaks out of the loop": (
+        """\
+        foreach (var item in input.Items)
+        {
+            var name = "a";
+            if (item.Ready)
+            {
+                name = "b";
+                break;
+            }
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+        }
+        """,
+        [("a", "a", False)],
+    ),
+    "nested ifs": (
+        """\
+        var name = "a";
+        if (input.X) { if (input.Y) { name = "b"; } }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "a name bound before from a changed one keeps its value": (
+        """\
+        var n = "a";
+        var label = $"x-{n}";
+        if (input.X) { n = "b"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: label);
+        """,
+        [("x-a", "x-a", False)],
+    ),
+    "switch case without default": (
+        """\
+        var name = "a";
+        switch (input.Kind)
+        {
+            case "b":
+                name = "b";
+                break;
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "switch with a default, same value": (
+        """\
+        var name = "a";
+        switch (input.Kind)
+        {
+            case "b":
+                name = "b";
+                break;
+            default:
+                name = "b";
+                break;
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("b", "b", False)],
+    ),
+    "switch break inside an if": (
+        """\
+        var name = "a";
+        switch (input.Kind)
+        {
+            default:
+                if (input.X)
+                {
+                    name = "b";
+                    break;
+                }
+                name = "a";
+                break;
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "switch expression arms": (
+        """\
+        var name = "a";
+        var v = input.Kind switch { "x" => (name = "b"), _ => "c" };
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        var w = input.Kind switch { "x" => (name = "d"), _ => (name = "d") };
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True), ("d", "d", False)],
+    ),
+    "ternary-chosen assignment": (
+        """\
+        var name = "a";
+        var chosen = input.X ? (name = "b") : (name = "c");
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "short-circuit &&": (
+        """\
+        var name = "a";
+        var ok = input.X && (name = "b") != null;
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "short-circuit ||": (
+        """\
+        var name = "a";
+        var ok = input.X || (name = "b") != null;
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "short-circuit ??": (
+        """\
+        var name = "a";
+        var given = input.Name ?? (name = "b");
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "try body assigns, handler reads": (
+        """\
+        var name = "a";
+        try
+        {
+            name = "b";
+            await ctx.StepAsync(async (_, ct) => 1, name: "charge-1");
+        }
+        catch (InvalidOperationException)
+        {
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+        }
+        """,
+        [("charge-1", "charge-1", False), ("{name}", "{}", True)],
+    ),
+    "try body and handler assign, read after": (
+        """\
+        var name = "a";
+        try
+        {
+            name = "b";
+        }
+        catch (InvalidOperationException)
+        {
+            name = "c";
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "a handler that throws does not reach the join": (
+        """\
+        var name = "a";
+        try
+        {
+            name = "b";
+        }
+        catch (InvalidOperationException)
+        {
+            throw;
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("b", "b", False)],
+    ),
+    "finally sees any value; after it, what it assigned": (
+        """\
+        var name = "a";
+        var other = "x";
+        try
+        {
+            name = "b";
+        }
+        finally
+        {
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+            other = "c";
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        await ctx.StepAsync(async (_, ct) => 1, name: other);
+        """,
+        [("{name}", "{}", True), ("b", "b", False), ("c", "c", False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(BRANCH_NAMES))
+def test_names_a_branch_changes(form: str) -> None:
+    body, expected = BRANCH_NAMES[form]
+    workflow = workflow_of(handler(body + "return new Output();\n"))
+    steps = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
+    assert [(s.label, s.name, s.dynamic) for s in steps] == expected
+
+
+# A local function or a lambda held in a local assigning the method's locals changes them where
+# it is called: after the call, and in a loop that calls it, they hold no value shown.
+CLOSURE_NAMES = {
+    "a local function called from a loop, read before the call": (
+        """\
+        var name = "a";
+        void Rename() { name = "b"; }
+        foreach (var item in input.Items)
+        {
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+            Rename();
+        }
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "a lambda in a local, read after a call": (
+        """\
+        var name = "a";
+        Action rename = () => { name = "b"; };
+        rename();
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("{name}", "{}", True)],
+    ),
+    "a local function that assigns other names": (
+        """\
+        var name = "a";
+        var count = 0;
+        void Bump() { count += 1; }
+        Bump();
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("a", "a", False)],
+    ),
+    "assigned again after the call": (
+        """\
+        var name = "a";
+        void Rename() { name = "b"; }
+        Rename();
+        name = "c";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("c", "c", False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", list(CLOSURE_NAMES))
+def test_names_a_closure_changes(form: str) -> None:
+    body, expected = CLOSURE_NAMES[form]
+    workflow = workflow_of(handler(body + "return new Output();\n"))
+    steps = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
+    assert [(s.label, s.name, s.dynamic) for s in steps] == expected
+
+
+# A binding holds the value its expression had where it was written: assigning a name it reads
+# afterwards does not change it (lambdas excepted: their bodies read names when called). See
+# test_python_parser.py.
+CAPTURED_NAMES = {
+    "a name bound from a name": (
+        """\
+        var a = "p";
+        var name = a;
+        a = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("p", "p", False)],
+    ),
+    "an interpolated string, a concatenation and string.Format": (
+        """\
+        var a = "p";
+        var name = $"x-{a}";
+        var other = "y-" + a;
+        var third = string.Format("z-{0}", a);
+        a = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        await ctx.StepAsync(async (_, ct) => 1, name: other);
+        await ctx.StepAsync(async (_, ct) => 1, name: third);
+        """,
+        [("x-p", "x-p", False), ("y-p", "y-p", False), ("z-p", "z-p", False)],
+    ),
+    "through a chain of names": (
+        """\
+        var a = "p";
+        var b = a;
+        var name = b;
+        a = "r";
+        b = "q";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("p", "p", False)],
+    ),
+    "declared, assigned later": (
+        """\
+        var a = "p";
+        string name;
+        name = a;
+        a = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("p", "p", False)],
+    ),
+    "reassigned to a value not shown": (
+        """\
+        var a = "p";
+        var name = a;
+        a += input.Suffix;
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        await ctx.StepAsync(async (_, ct) => 1, name: a);
+        """,
+        [("p", "p", False), ("{a}", "{}", True)],
+    ),
+    "read before and after the reassignment": (
+        """\
+        var a = "p";
+        var name = a;
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        a = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        await ctx.StepAsync(async (_, ct) => 1, name: a);
+        """,
+        [("p", "p", False), ("p", "p", False), ("r", "r", False)],
+    ),
+    "a runtime name stays runtime": (
+        """\
+        var id = input.Id;
+        var name = $"x-{id}";
+        id = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("x-{input.Id}", "x-{}", True)],
+    ),
+    "reassigned in a branch": (
+        """\
+        var a = "p";
+        var name = a;
+        if (input.X) { a = "r"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("p", "p", False)],
+    ),
+    "reassigned alike on every way": (
+        """\
+        var a = "p";
+        var name = a;
+        if (input.X) { a = "r"; } else { a = "r"; }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        await ctx.StepAsync(async (_, ct) => 1, name: a);
+        """,
+        [("p", "p", False), ("r", "r", False)],
+    ),
+    "a parameter reassigned in a finally": (
+        """\
+        var name = $"x-{input}";
+        try
+        {
+            await ctx.StepAsync(async (_, ct) => 1, name: "work");
+        }
+        finally
+        {
+            input = new Input();
+        }
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("work", "work", False), ("x-{input}", "x-{}", True)],
+    ),
+    "bound in a branch, reassigned after the join": (
+        """\
+        var a = "p";
+        string name;
+        if (input.X) { name = $"x-{a}"; } else { name = $"x-{a}"; }
+        a = "r";
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("x-p", "x-p", False)],
+    ),
+    "bound in a loop from a name the loop assigns": (
+        """\
+        var a = "p";
+        foreach (var item in input.Items)
+        {
+            var name = a;
+            a = "r";
+            await ctx.StepAsync(async (_, ct) => 1, name: name);
+        }
+        """,
+        [("{a}", "{}", True)],
+    ),
+    "reassigned by a local function": (
+        """\
+        var a = "p";
+        var name = a;
+        void Rename() { a = "r"; }
+        Rename();
+        await ctx.StepAsync(async (_, ct) => 1, name: name);
+        """,
+        [("p", "p", False)],
+    ),
+    "a lambda reads names when called": (
+        """\
+        var a = "p";
+        Func<IDurableContext, CancellationToken, Task<int>> work =
+            async (c, ct) => await c.StepAsync(async (_, t) => 1, name: a);
+        var label = $"l-{a}";
+        a = "r";
+        await ctx.RunInChildContextAsync(work, name: "child");
+        await ctx.StepAsync(async (_, ct) => 1, name: label);
+        """,
+        [("r", "r", False), ("l-p", "l-p", False)],
+    ),
+    "in a helper, from its parameter": (
+        """\
+        var a = "p";
+        await Helper(ctx, a);
+        """,
+        [("p", "p", False), ("z", "z", False)],
+    ),
+}
+
+_CAPTURED_MEMBERS = """\
+private async Task Helper(IDurableContext c, string label)
+{
+    var name = label;
+    label = "z";
+    await c.StepAsync(async (_, ct) => 1, name: name);
+    await c.StepAsync(async (_, ct) => 1, name: label);
+}
+"""
+
+
+@pytest.mark.parametrize("form", list(CAPTURED_NAMES))
+def test_name_bound_from_a_name_reassigned_later_keeps_its_value(form: str) -> None:
+    body, expected = CAPTURED_NAMES[form]
+    workflow = workflow_of(handler(body + "return new Output();\n", members=_CAPTURED_MEMBERS))
+    steps = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
+    assert [(s.label, s.name, s.dynamic) for s in steps] == expected
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

@@ -7,44 +7,26 @@ subprocess, so that a crash shows as a return code instead of killing pytest.
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from bad_input import (
+    Result,
+    as_module,
+    assert_drawn_or_one_error,
+    assert_one_error,
+    heavy_imports,
+    in_process,
+)
 
-from durable_viz.cli import run
-
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/java/OrderProcessor.java"
-CRASH_MARKS = ("Traceback", "RecursionError", "Fatal Python error", "Segmentation fault")
 
 HANDLER_HEAD = (
     "import software.amazon.lambda.durable.*;\n"
     "public class Deep extends DurableHandler<String, String> {\n"
     "  public String handleRequest(String in, DurableContext ctx) {\n"
 )
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = run(list(argv))
-    return code, out.getvalue(), err.getvalue()
-
-
-def subprocess_cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "durable_viz", *argv],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -62,13 +44,7 @@ def subprocess_cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_bad_input_is_one_clean_error(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "Handler.java"
     path.write_bytes(content)
-    code, out, err = cli(str(path))
-    assert code == 1
-    assert out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith(f"durable-viz: error: {path}")
-    assert message in lines[0]
+    assert_one_error(in_process([str(path)], tmp_path), 1, str(path), message)
 
 
 def test_syntax_errors_draw_with_warnings_and_exit_zero(tmp_path: Path) -> None:
@@ -81,22 +57,22 @@ def test_syntax_errors_draw_with_warnings_and_exit_zero(tmp_path: Path) -> None:
         + "    return in;\n  }\n}\n",
         encoding="utf-8",
     )
-    code, out, err = cli(str(path), "--format", "json")
-    assert code == 0, err
-    document = json.loads(out)
+    result = in_process([str(path), "--format", "json"], tmp_path)
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
     labels = [n["label"] for n in document["workflows"][0]["nodes"]]
     assert labels == ["Start", "before", "after", "End"]
     assert {(d["code"], d["line"]) for d in document["diagnostics"]} == {
         ("DV101", 5),
         ("DV101", 6),
     }
-    assert "Traceback" not in err
+    assert "Traceback" not in result.stderr
 
 
-def _run_generated(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess[str]:
+def _run_generated(tmp_path: Path, name: str, text: str) -> Result:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return subprocess_cli(name, "--format", "json", cwd=tmp_path)
+    return as_module([name, "--format", "json"], tmp_path)
 
 
 @pytest.mark.parametrize("shape", ["blocks", "ifs", "parentheses", "lambdas"])
@@ -116,12 +92,8 @@ def test_nesting_ten_thousand_deep_gives_a_result_or_a_clean_error(
     else:
         body = "    " + open_ * depth + step + "; " + close * depth + "\n"
     result = _run_generated(tmp_path, "Deep.java", HANDLER_HEAD + body + "    return in;\n  }\n}\n")
-    assert not any(mark in result.stderr for mark in CRASH_MARKS), result.stderr[-2000:]
-    assert result.returncode in (0, 1), result.stderr[-2000:]
-    if result.returncode == 1:
-        assert result.stderr.startswith("durable-viz: error: Deep.java")
-        assert len(result.stderr.strip().splitlines()) == 1
-    else:
+    assert_drawn_or_one_error(result, "Deep.java")
+    if result.code == 0:
         document = json.loads(result.stdout)
         assert document["workflows"][0]["name"] == "Deep"
         if shape in ("blocks", "ifs", "parentheses"):
@@ -133,27 +105,11 @@ def test_a_one_megabyte_single_line_file(tmp_path: Path) -> None:
     text = HANDLER_HEAD.replace("\n", " ") + calls + " return in; } }"
     assert len(text) > 1_000_000 and "\n" not in text
     result = _run_generated(tmp_path, "Minified.java", text)
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.code == 0, result.stderr[-2000:]
     document = json.loads(result.stdout)
     assert len(document["workflows"][0]["nodes"]) == 12_500 + 2
 
 
-PROBE = """
-import json, sys
-from durable_viz.cli import run
-code = run(sys.argv[1:])
-heavy = sorted(m for m in ("libcst", "jinja2", "jsonschema") if m in sys.modules)
-print(json.dumps({"code": code, "heavy": heavy}))
-"""
-
-
 @pytest.mark.parametrize("fmt", ["mermaid", "json"])
 def test_java_imports_no_libcst(fmt: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, EXAMPLE, "--format", fmt],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"code": 0, "heavy": []}
+    assert heavy_imports(EXAMPLE, "--format", fmt) == {"code": 0, "heavy": []}

@@ -13,14 +13,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from durable_viz.errors import DurableVizError, SourceSyntaxError
+from durable_viz.errors import DurableVizError
 from durable_viz.graph import Diagnostic, ParseResult, Severity, Workflow
-from durable_viz.parsers.base import run_deep
 from durable_viz.parsers.csharp.analyzer import Analyzer
 from durable_viz.parsers.csharp.module import CSharpFile
 from durable_viz.parsers.csharp.scope import Scope
 from durable_viz.parsers.csharp.syntax import FUNCTION_NODES, ancestors, arguments, text
 from durable_viz.parsers.csharp.syntax import field as child
+from durable_viz.parsers.entry import display_path, parse_guarded, parse_result, path_key
 from durable_viz.parsers.treesitter import Source, syntax_diagnostics
 
 if TYPE_CHECKING:
@@ -54,12 +54,7 @@ class CSharpParser:
     ) -> ParseResult:
         """Every durable workflow a C# file declares, as workflows."""
         shown = display or str(path)
-        try:
-            return run_deep(lambda: self._parse(source, path, shown, root))
-        except RecursionError:
-            raise SourceSyntaxError(
-                "nesting too deep to analyse", path=shown, line=1, column=1
-            ) from None
+        return parse_guarded(lambda: self._parse(source, path, shown, root), shown)
 
     def _parse(self, source: str, path: Path, display: str, root: Path | None) -> ParseResult:
         tree = Source(source, "csharp")
@@ -84,12 +79,10 @@ class CSharpParser:
                     )
             if attempts:
                 _, workflows, project, analyzer = min(attempts, key=lambda a: a[0])
-        diagnostics = sorted(
+        return parse_result(
+            self.language,
+            workflows,
             [*syntax_diagnostics(tree, display), *project.diagnostics, *analyzer.diagnostics],
-            key=lambda d: (d.file or "", d.line, d.column, d.code),
-        )
-        return ParseResult(
-            language=self.language, workflows=tuple(workflows), diagnostics=tuple(diagnostics)
         )
 
 
@@ -184,7 +177,7 @@ class Project:
         if self._candidates is not None:
             return self._candidates
         found: list[Path] = []
-        main_key = _key(self.main.path)
+        main_key = path_key(self.main.path)
         folder, recursive = self._folder()
         if folder is not None:
             for directory, subdirs, files in os.walk(folder):
@@ -195,7 +188,7 @@ class Project:
                 )
                 for name in sorted(files):
                     path = Path(directory, name)
-                    if name.endswith(".cs") and _key(path) != main_key:
+                    if name.endswith(".cs") and path_key(path) != main_key:
                         found.append(path)
                 if len(found) >= MAX_PROJECT_FILES:
                     break
@@ -205,7 +198,7 @@ class Project:
     def _folder(self) -> tuple[Path | None, bool]:
         if self.root is not None:
             return self.root, True
-        start = _key(self.main.path).parent
+        start = path_key(self.main.path).parent
         if not start.is_dir():
             return None, False
         folder = start
@@ -228,7 +221,7 @@ class Project:
         from durable_viz.api import read_source
 
         try:
-            source: str | None = read_source(path, _display(path, self.main))
+            source: str | None = read_source(path, display_path(path, self.main))
         except DurableVizError:
             source = None  # an unreadable file is reported only if it had to be parsed
         self._texts[path] = source
@@ -239,7 +232,7 @@ class Project:
             return self._files[path]
         if len(self._files) >= MAX_READ_FILES:
             return None
-        display = _display(path, self.main)
+        display = display_path(path, self.main)
         try:
             parsed: CSharpFile | None = CSharpFile(
                 path, display, Source(source, "csharp"), is_main=False
@@ -258,16 +251,3 @@ class Project:
             parsed = None
         self._files[path] = parsed
         return parsed
-
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
-
-
-def _display(path: Path, main: CSharpFile) -> str:
-    """How to name another file: relative to the main file, as the user named that one."""
-    relative = os.path.relpath(_key(path), _key(main.path).parent)
-    return (Path(main.display).parent / relative).as_posix()

@@ -8,14 +8,16 @@ Methods that receive the context are inlined where they are called.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node, Via, Workflow
 from durable_viz.parsers.base import one_line, prune
+from durable_viz.parsers.csharp.assigned import target_names
 from durable_viz.parsers.csharp.module import MethodInfo, method_of, params_of
 from durable_viz.parsers.csharp.operations import Operations
 from durable_viz.parsers.csharp.scope import ClassFinder, Scope
-from durable_viz.parsers.csharp.statements import Statements, block, target_names
+from durable_viz.parsers.csharp.statements import Statements, block
 from durable_viz.parsers.csharp.syntax import (
     FUNCTION_NODES,
     Argument,
@@ -144,7 +146,7 @@ class Analyzer(Statements):
         if kind in _LEAVES:
             return []
         if kind == "invocation_expression":
-            return self.call(expression, scope)
+            return self.after_call(expression, self.call(expression, scope), scope)
         if kind in FUNCTION_NODES:
             return self.handed_over(expression, scope)
         if kind == "conditional_expression":
@@ -223,8 +225,13 @@ class Analyzer(Statements):
         """``test ? a : b`` choosing between operations."""
         test = child(expression, "condition")
         before = self.scan(test, scope)
-        yes = self.scan(child(expression, "consequence"), scope)
-        no = self.scan(child(expression, "alternative"), scope)
+        yes, no = self.ways(
+            scope,
+            [
+                lambda: self.scan(child(expression, "consequence"), scope),
+                lambda: self.scan(child(expression, "alternative"), scope),
+            ],
+        )
         if not yes and not no:
             return before
         label = self.code(test, scope) if test is not None else "?"
@@ -242,7 +249,9 @@ class Analyzer(Statements):
         ``??``: when ``a`` is null)."""
         left = child(expression, "left")
         before = self.scan(left, scope)
-        right = self.scan(child(expression, "right"), scope)
+        # The right side may not run.
+        read = [lambda: self.scan(child(expression, "right"), scope)]
+        (right,) = self.ways(scope, read, skip=True)
         if not right or left is None:
             return before
         runs_on = "no" if operator == "||" else "yes"
@@ -267,7 +276,7 @@ class Analyzer(Statements):
         parts = named(expression)
         subject = parts[0] if parts else None
         before = self.scan(subject, scope)
-        blocks: list[Block] = []
+        arms: list[tuple[str, SyntaxNode]] = []
         for arm in parts[1:]:
             if arm.type != "switch_expression_arm":
                 continue
@@ -281,7 +290,11 @@ class Analyzer(Statements):
             )
             if when is not None:
                 label += f" {self.code(when, scope, 40)}"
-            blocks.append(block("outcome", self.scan(value, scope), label))
+            arms.append((label, value))
+        found = self.ways(scope, [partial(self.scan, value, scope) for _, value in arms])
+        blocks = [
+            block("outcome", nodes, label) for (label, _), nodes in zip(arms, found, strict=True)
+        ]
         if not any(b.nodes for b in blocks):
             return before
         label = f"switch {self.code(subject, scope)}" if subject is not None else "switch"

@@ -5,6 +5,7 @@ child context bodies, submitters)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
@@ -29,6 +30,7 @@ from durable_viz.parsers.csharp.syntax import (
 )
 from durable_viz.parsers.csharp.syntax import field as child
 from durable_viz.parsers.csharp.values import elements, evaluate_name, read_duration
+from durable_viz.parsers.operations import operation_node
 
 if TYPE_CHECKING:
     from tree_sitter import Node as SyntaxNode
@@ -57,18 +59,6 @@ NOT_OPERATIONS = frozenset(
     {"Logger", "LambdaContext", "ExecutionContext", "DurableExecutionArn", "ConfigureLogger"}
 )
 """IDurableContext members that are not operations."""
-
-_FALLBACK_LABEL = {
-    Kind.STEP: "step",
-    Kind.WAIT: "wait",
-    Kind.INVOKE: "invoke",
-    Kind.PARALLEL: "parallel",
-    Kind.MAP: "map",
-    Kind.CHILD_CONTEXT: "child context",
-    Kind.CREATE_CALLBACK: "callback",
-    Kind.WAIT_FOR_CALLBACK: "wait for callback",
-    Kind.WAIT_FOR_CONDITION: "wait for condition",
-}
 
 
 class Operations(Branches):
@@ -172,13 +162,11 @@ class Operations(Branches):
         item_namer: Binding | None = None
         if "config" in args:
             config, notes, item_namer = read_config(args["config"], scope)
+        duration: str | None = None
         target: str | None = None
         blocks: tuple[Block, ...] = ()
         if kind is Kind.WAIT and "duration" in args:
             duration = read_duration(args["duration"], scope)
-            if duration is not None:
-                config["duration"] = duration
-                notes.insert(0, duration)
         elif kind is Kind.INVOKE and "functionName" in args:
             target = evaluate_name(args["functionName"], scope).label
         elif kind is Kind.PARALLEL and "branches" in args:
@@ -191,43 +179,18 @@ class Operations(Branches):
             submitted = self.body(args["submitter"], scope, 1)
             if submitted:
                 blocks = (block("body", submitted, "submitter"),)
-        if name.name is None:
-            notes.append("unnamed")
-        label = name.label or self.fallback_label(kind, function, target, config, scope)
-        if kind is Kind.INVOKE and name.label and target:
-            notes.insert(0, f"calls {target}")
-        node = analyzer.node(
+        node = operation_node(
+            partial(analyzer.node, at=call_start(call), where=scope),
             kind,
-            label,
-            call_start(call),
-            scope,
-            name=name.name,
-            dynamic=name.dynamic,
-            blocks=blocks,
-            config=config,
-            annotations=tuple(notes),
+            name,
+            config,
+            notes,
+            describe=lambda: _describe(function, scope),
+            duration=duration,
             target=target,
+            blocks=blocks,
         )
         return [*before, node]
-
-    def fallback_label(
-        self,
-        kind: Kind,
-        function: SyntaxNode | None,
-        target: str | None,
-        config: dict[str, str],
-        scope: Scope,
-    ) -> str:
-        """What to show for an operation the SDK records without a name."""
-        if kind is Kind.INVOKE and target:
-            return target
-        if kind is Kind.WAIT and "duration" in config:
-            return f"wait {config['duration']}"
-        if function is not None:
-            described = _describe(function, scope)
-            if described:
-                return described
-        return _FALLBACK_LABEL.get(kind, kind.value)
 
     # -- functions an operation runs -------------------------------------------------------------
 
@@ -321,8 +284,10 @@ class Operations(Branches):
         return self.body(returned, inner, context_index, extra)
 
 
-def _describe(function: SyntaxNode, scope: Scope) -> str | None:
+def _describe(function: SyntaxNode | None, scope: Scope) -> str | None:
     """A short description of the function an unnamed operation runs."""
+    if function is None:
+        return None
     function = unwrap(function)
     if function.type in FUNCTION_NODES:
         body = child(function, "body")

@@ -3,13 +3,13 @@ local functions, and the constants of classes (in the file or elsewhere in the p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 from durable_viz.graph import Via
+from durable_viz.parsers.csharp.syntax import FUNCTION_NODES, last_name, simple_name, text, unwrap
 from durable_viz.parsers.csharp.syntax import field as child
-from durable_viz.parsers.csharp.syntax import last_name, simple_name, text, unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -59,6 +59,15 @@ class Scope:
             operations (``Task.WhenAll(list)`` names them).
         stack: the methods being inlined, outermost first (bounds recursion).
         via: the helper call this code was inlined from.
+        unknown: local names holding a value the source does not show, which hide a constant
+            of the same name.
+        dead: the code being read follows a ``return``, ``throw``, ``break`` or ``continue``
+            (see :mod:`durable_viz.parsers.paths`).
+        read: names the expressions bound in this scope (and read in it) read; assigning one
+            first makes those bindings keep what they mean (see :meth:`keep`). It only grows:
+            a branch's saved state may bring such a binding back.
+        origin: the scope this one is a kept copy of (see :meth:`keep`), which two ways of a
+            branch compare bindings by.
     """
 
     file: CSharpFile
@@ -71,6 +80,10 @@ class Scope:
     task_lists: dict[str, list[str]] = field(default_factory=dict)
     stack: tuple[str, ...] = ()
     via: Via | None = None
+    unknown: set[str] = field(default_factory=set)
+    dead: bool = False
+    read: set[str] = field(default_factory=set)
+    origin: Scope | None = None
 
     def child(self) -> Scope:
         """A scope for a lambda or local function nested here (closures see the names)."""
@@ -85,6 +98,7 @@ class Scope:
             {name: list(labels) for name, labels in self.task_lists.items()},
             self.stack,
             self.via,
+            set(self.unknown),
         )
 
     def fresh(self, method: MethodInfo) -> Scope:
@@ -98,7 +112,13 @@ class Scope:
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
-        """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
+        """Bind a local name to an expression read in ``scope``; context aliases are tracked.
+
+        The binding means what its expression means here and now: ``name = a`` then ``a = "r"``
+        leaves ``name`` with ``a``'s value before (see :meth:`keep`).
+        """
+        if name in self.read:
+            self.keep()
         value = unwrap(value)
         if value.type == "identifier" and text(value) in scope.contexts:
             self.contexts.add(name)
@@ -107,30 +127,82 @@ class Scope:
         self.contexts.discard(name)
         self.tasks.pop(name, None)
         self.task_lists.pop(name, None)
-        if scope is self and _mentions(value, name):
-            # ``n = n + 1``: the value reads the name as it was before this assignment.
-            scope = self.child()
+        if scope is self:
+            names = _reads(value)
+            if name in names:
+                # ``n = n + 1``: the value reads the name as it was before this assignment.
+                scope = self.child()
+            else:
+                self.read.update(names)
+        self.unknown.discard(name)
         self.values[name] = (value, scope)
+
+    def keep(self) -> None:
+        """A name some binding here reads is about to change: the expressions bound in this
+        scope are read from now on in a copy of it as it is, so they keep their value.
+
+        Bindings are read lazily, in the live scope, which is cheap; this copy is made only
+        when a name they read is assigned again (or a loop or branch changes it: see
+        :meth:`unsettle`). A lambda keeps reading the live scope: its body runs when called
+        and sees the names as they are then.
+        """
+        values = self.values
+        live = [key for key, bound in values.items() if _kept(bound, self)]
+        if not live:
+            return
+        frozen = self.child()
+        frozen.origin = self
+        for key in live:
+            bound = values[key]
+            if isinstance(bound, tuple):  # always (see _kept); says so to the type checker
+                values[key] = frozen.values[key] = (bound[0], frozen)
 
     def bind_value(self, name: str, value: Binding) -> None:
         """Bind a local name to a known value or entry."""
+        if name in self.read:
+            self.keep()
         self.contexts.discard(name)
         self.tasks.pop(name, None)
         self.task_lists.pop(name, None)
+        self.unknown.discard(name)
         self.values[name] = value
 
     def forget(self, name: str) -> None:
         """A name rebound to something unknown no longer means what it meant."""
+        if name in self.read:
+            self.keep()
         self.contexts.discard(name)
         self.values.pop(name, None)
         self.tasks.pop(name, None)
         self.task_lists.pop(name, None)
+        self.unknown.add(name)
+
+    def unsettle(self, names: Collection[str]) -> None:
+        """``names`` hold no value the source shows (a loop or a branch changes them).
+
+        Names bound before keep what they meant then: their expressions are read in a copy of
+        this scope as it was, so ``var label = $"try-{n}"`` before a loop that changes ``n``
+        still reads the value ``n`` had when ``label`` was set. A context or a task they hold is
+        left to the code that rebinds them.
+        """
+        if any(name in self.values for name in names):
+            frozen = self.child()
+            frozen.origin = self
+            for values in (frozen.values, self.values):
+                for key, bound in values.items():
+                    if isinstance(bound, tuple) and bound[1] is self:
+                        values[key] = (bound[0], frozen)
+        for name in names:
+            self.values.pop(name, None)
+        self.unknown.update(names)
 
     def lookup(self, name: str) -> Binding | None:
         """What a bare name stands for: a local, a constant of the class, a top-level const."""
         bound = self.values.get(name)
         if bound is not None:
             return bound
+        if name in self.unknown:
+            return None
         if self.owner is not None:
             constant = self.owner.constant(name)
             if constant is not None:
@@ -191,12 +263,21 @@ class Scope:
         return current
 
 
-def _mentions(expression: Node, name: str) -> bool:
-    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+def _reads(expression: Node) -> set[str]:
+    """The names an expression reads when it is evaluated (a member's name counts too:
+    harmless); not those in a lambda's body, which reads them when called."""
+    names: set[str] = set()
     stack = [expression]
     while stack:
         node = stack.pop()
-        if node.type == "identifier" and text(node) == name:
-            return True
-        stack.extend(node.named_children)
-    return False
+        if node.type == "identifier":
+            names.add(text(node))
+        elif node.type not in FUNCTION_NODES:
+            stack.extend(node.named_children)
+    return names
+
+
+def _kept(bound: Binding, scope: Scope) -> bool:
+    """Whether a binding is an expression read lazily in ``scope`` that :meth:`Scope.keep`
+    keeps (not a lambda: see there)."""
+    return isinstance(bound, tuple) and bound[1] is scope and bound[0].type not in FUNCTION_NODES

@@ -6,12 +6,21 @@ class; what a statement's expressions run is found with ``scan``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Diagnostic, Kind, Node, Severity
 from durable_viz.parsers.base import one_line
-from durable_viz.parsers.csharp.syntax import FUNCTION_NODES, descendants, named, text
+from durable_viz.parsers.csharp.assigned import (
+    assigned_names,
+    closure_assigns,
+    forget_assigned,
+    forget_values,
+)
 from durable_viz.parsers.csharp.syntax import field as child
+from durable_viz.parsers.csharp.syntax import named, text
+from durable_viz.parsers.paths import Paths
 
 if TYPE_CHECKING:
     from tree_sitter import Node as SyntaxNode
@@ -51,6 +60,42 @@ class Statements:
         self.diagnostics: list[Diagnostic] = []
         # What a ``break`` leaves, innermost last: ("loop", None) or ("switch", its label).
         self.jumps: list[tuple[str, str | None]] = []
+        # The ways out of each switch being read, by its label: a ``break`` takes the names as
+        # they are to its end.
+        self.leaving: dict[str, Paths] = {}
+
+    # -- ways through branching constructs (see durable_viz.parsers.paths) -----------------------
+
+    @staticmethod
+    def paths(scope: Scope) -> Paths:
+        """The ways through a branching construct starting here."""
+        return Paths(scope, text)
+
+    def ways(
+        self, scope: Scope, reads: list[Callable[[], list[Node]]], *, skip: bool = False
+    ) -> list[list[Node]]:
+        """Read each way through a construct from the names as they were before it, then join
+        them (``skip``: there is also a way that runs none of them)."""
+        paths = self.paths(scope)
+        found: list[list[Node]] = []
+        for read in reads:
+            paths.start()
+            found.append(read())
+            paths.end()
+        if skip:
+            paths.skip()
+        paths.join()
+        return found
+
+    def after_call(self, call: SyntaxNode, nodes: list[Node], scope: Scope) -> list[Node]:
+        """A call to a local function or lambda may assign the enclosing method's locals: after
+        it they hold values the source does not show here. Returns ``nodes``."""
+        function = child(call, "function")
+        if function is not None and function.type == "identifier":
+            changed = closure_assigns(text(function), scope)
+            if changed:
+                scope.unsettle(changed)
+        return nodes
 
     # -- provided by the analyzer ----------------------------------------------------------------
 
@@ -106,12 +151,16 @@ class Statements:
         """A method's or lambda's body: a block, ``=> expression`` or a bare expression."""
         if body is None:
             return []
-        if body.type == "block":
-            return self.statements(named(body), scope, exits, top=True)
-        if body.type == "arrow_expression_clause":
-            parts = named(body)
-            return self.scan(parts[0], scope) if parts else []
-        return self.scan(body, scope)
+        dead = scope.dead  # its return ends it, not the code around it (which may share the scope)
+        try:
+            if body.type == "block":
+                return self.statements(named(body), scope, exits, top=True)
+            if body.type == "arrow_expression_clause":
+                parts = named(body)
+                return self.scan(parts[0], scope) if parts else []
+            return self.scan(body, scope)
+        finally:
+            scope.dead = dead
 
     def statements(
         self, statements: list[SyntaxNode], scope: Scope, exits: str, *, top: bool
@@ -157,6 +206,7 @@ class Statements:
             nodes = self.scan(parts[0], scope) if parts else []
             if not last:
                 nodes.append(self.node(Kind.RETURN, "return", statement, scope, scope=exits))
+            scope.dead = True
             return nodes
         if kind == "throw_statement":
             parts = named(statement)
@@ -164,13 +214,19 @@ class Statements:
             nodes.append(
                 self.node(Kind.RAISE, self.throw_label(statement, scope), statement, scope)
             )
+            scope.dead = True
             return nodes
         if kind == "break_statement":
             # A ``break`` in a switch leaves the switch: it names the switch's label (C# has no
             # labelled ``break``, so the labels the parser makes up cannot clash).
             switch = self.jumps[-1][1] if self.jumps and self.jumps[-1][0] == "switch" else None
+            leaving = self.leaving.get(switch) if switch is not None else None
+            if leaving is not None and leaving.scope is scope and not scope.dead:
+                leaving.arrive(scope.values, scope.unknown)  # the names it takes to the end
+            scope.dead = True
             return [Node(kind=Kind.BREAK, label="break", line=1, column=1, jump_label=switch)]
         if kind == "continue_statement":
+            scope.dead = True
             return [Node(kind=Kind.CONTINUE, label="continue", line=1, column=1)]
         if kind == "using_statement" or kind in _WRAPPERS:
             nodes = []
@@ -237,11 +293,18 @@ class Statements:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
         test = child(statement, "condition")
         before = self.scan(test, scope)
-        yes = self.branch(child(statement, "consequence"), scope, exits)
-        blocks = [block("outcome", yes, "yes")]
         orelse = child(statement, "alternative")
+        # Each branch starts from the names as they were (no ``else``: a way through neither).
+        yes, no = self.ways(
+            scope,
+            [
+                lambda: self.branch(child(statement, "consequence"), scope, exits),
+                lambda: self.branch(orelse, scope, exits),
+            ],
+        )
+        blocks = [block("outcome", yes, "yes")]
         if orelse is not None:
-            blocks.append(block("outcome", self.branch(orelse, scope, exits), "no"))
+            blocks.append(block("outcome", no, "no"))
         label = self.code(test, scope) if test is not None else "if"
         node = self.node(
             Kind.CONDITION,
@@ -271,6 +334,9 @@ class Statements:
         exhaustive = False
         waiting: list[str] = []  # labels of sections with no statements: they share the next
         self.jumps.append(("switch", jump_label))
+        paths = self.paths(scope)
+        saved = self.leaving.get(jump_label)
+        self.leaving[jump_label] = paths
         try:
             for section in named(body) if body is not None else []:
                 if section.type != "switch_section":
@@ -280,13 +346,22 @@ class Statements:
                 waiting.extend(labels)
                 if not statements:
                     continue
+                paths.start()
                 nodes = self.statements(statements, scope, exits, top=False)
+                paths.end()
                 if nodes and nodes[-1].kind is Kind.BREAK and nodes[-1].jump_label == jump_label:
                     nodes.pop()  # the section's own end: it leaves the switch anyway
                 blocks.append(block("outcome", nodes, " | ".join(waiting)))
                 waiting = []
         finally:
             self.jumps.pop()
+            if saved is None:
+                self.leaving.pop(jump_label, None)
+            else:
+                self.leaving[jump_label] = saved
+        if not exhaustive:
+            paths.skip()
+        paths.join()
         label = f"switch {self.code(subject, scope)}" if subject is not None else "switch"
         node = self.node(
             Kind.CONDITION,
@@ -361,10 +436,12 @@ class Statements:
             label = f"{'do … ' if do_while else ''}while {test}"
             infinite = condition is None or text(condition) == "true"
         self.jumps.append(("loop", None))
+        dead = scope.dead
         try:
             body = self.branch(child(statement, "body"), scope, exits)
         finally:
             self.jumps.pop()
+            scope.dead = dead  # the loop may end, or be left by a break
         # After the loop they hold any iteration's value, or the one before it.
         forget_values(changed, scope)
         node = self.node(
@@ -380,7 +457,14 @@ class Statements:
 
     def try_block(self, statement: SyntaxNode, scope: Scope, exits: str) -> list[Node]:
         """``try``/``catch`` (with exception filters)/``finally``."""
-        blocks = [block("body", self.branch(child(statement, "body"), scope, exits), "try")]
+        paths = self.paths(scope)
+        paths.start()
+        body = child(statement, "body")
+        blocks = [block("body", self.branch(body, scope, exits), "try")]
+        paths.end()
+        in_body = assigned_names(body) if body is not None else set()
+        handlers: list[SyntaxNode] = []
+        final: list[Node] | None = None
         catch_all = False
         for part in named(statement):
             if part.type == "catch_clause":
@@ -394,68 +478,26 @@ class Statements:
                     filter_text = self.code(named(when)[0], scope, 40) if named(when) else ""
                     label = f"{label} when {filter_text}"
                 catch_all = catch_all or catches_all
+                paths.start(in_body)  # a handler may run after any part of the body
                 if name is not None:
                     scope.forget(text(name))
                 nodes = self.branch(child(part, "body"), scope, exits)
+                paths.end()
+                handlers.append(part)
                 blocks.append(block("handler", nodes, label))
             elif part.type == "finally_clause":
-                inner = [c for c in named(part) if c.type == "block"]
-                nodes = self.branch(inner[0], scope, exits) if inner else []
-                blocks.append(block("finally", nodes, "finally"))
+                inner = next((c for c in named(part) if c.type == "block"), None)
+                changed = set(in_body)
+                for handler in handlers:
+                    changed |= assigned_names(handler)
+                final = paths.then_finally(
+                    changed,
+                    partial(self.branch, inner, scope, exits),
+                    assigned_names(part),
+                )
+                blocks.append(block("finally", final, "finally"))
+        if final is None:
+            paths.join()
         return [
             self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks), catch_all=catch_all)
         ]
-
-
-def forget_assigned(loop: SyntaxNode, scope: Scope) -> set[str]:
-    """Names a loop assigns or increments change from one iteration to the next: none of them
-    holds the value it had before the loop (``attempt++`` at the end of the body included).
-    Returns them."""
-    changed: set[str] = set()
-    for node in descendants(loop, stop=FUNCTION_NODES):
-        targets: list[SyntaxNode] = []
-        if node.type == "assignment_expression":
-            left = child(node, "left")
-            targets = [left] if left is not None else []
-        elif node.type in ("postfix_unary_expression", "prefix_unary_expression") and any(
-            c.type in ("++", "--") for c in node.children
-        ):
-            targets = named(node)[:1]
-        for target in targets:
-            changed.update(target_names(target))
-    if changed:
-        # Names bound before the loop keep what they meant then (``var label = $"try-{n}"``
-        # before a loop that changes ``n``): their expressions are read in a copy of the scope
-        # as it was.
-        frozen = scope.child()
-        for values in (frozen.values, scope.values):
-            for key, bound in values.items():
-                if isinstance(bound, tuple) and bound[1] is scope:
-                    values[key] = (bound[0], frozen)
-    for name in changed:
-        scope.forget(name)
-    return changed
-
-
-def forget_values(names: set[str], scope: Scope) -> None:
-    """What ``names`` were bound to is unknown again (a context or a task they hold is left to
-    the code that rebinds them)."""
-    for name in names:
-        scope.values.pop(name, None)
-
-
-def target_names(target: SyntaxNode) -> list[str]:
-    """The locals an assignment's left side stores into: ``x``, or each of a deconstruction's
-    (``(a, b) = (b, a)``, ``(k, var v) = ...``, nested); none for ``obj.field`` or ``xs[i]``."""
-    names: list[str] = []
-    stack = [target]
-    while stack:
-        current = stack.pop()
-        if current.type == "identifier":
-            names.append(text(current))
-        elif current.type in ("tuple_expression", "argument"):
-            stack.extend(named(current))
-        elif current.type == "declaration_expression":
-            name = child(current, "name")
-            stack.extend([name] if name is not None else [])
-    return names

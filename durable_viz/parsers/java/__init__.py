@@ -9,13 +9,11 @@ See ``shared/SDK-API.md`` (Java) for the API it knows.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
-from durable_viz.errors import DurableVizError, SourceSyntaxError
-from durable_viz.graph import Diagnostic, ParseResult, Severity
-from durable_viz.parsers.base import run_deep
+from durable_viz.graph import ParseResult
+from durable_viz.parsers.entry import HelperFiles, parse_guarded, parse_result
 from durable_viz.parsers.java.analyzer import Analyzer
 from durable_viz.parsers.java.module import JavaFile
 from durable_viz.parsers.treesitter import syntax_diagnostics
@@ -35,41 +33,29 @@ class JavaParser:
     language: ClassVar[str] = "java"
 
     def __init__(self) -> None:
-        self._files: dict[Path, JavaFile | None] = {}
-        self._main: JavaFile | None = None
-        self._diagnostics: list[Diagnostic] = []
+        self._files: HelperFiles[JavaFile] | None = None
 
     def parse(
         self, source: str, *, path: Path, root: Path | None = None, display: str | None = None
     ) -> ParseResult:
         """Every durable handler of a Java file, as workflows."""
         shown = display or str(path)
-        try:
-            return run_deep(lambda: self._parse(source, path, shown))
-        except RecursionError:
-            raise SourceSyntaxError(
-                "nesting too deep to analyse", path=shown, line=1, column=1
-            ) from None
+        return parse_guarded(lambda: self._parse(source, path, shown), shown)
 
     def _parse(self, source: str, path: Path, display: str) -> ParseResult:
-        self._files = {}
-        self._diagnostics = []
         main = JavaFile(path, display, source, is_main=True)
-        self._main = main
-        self._files[_key(path)] = main
+        self._files = HelperFiles(main, limit=MAX_FILES, noun="file")
         main.add_subclass_handlers(self.load_class)
         analyzer = Analyzer(self.load_class)
         workflows = tuple(analyzer.workflow(handler, main) for handler in main.handlers)
-        diagnostics = sorted(
+        return parse_result(
+            self.language,
+            workflows,
             [
                 *syntax_diagnostics(main.source, display),
-                *self._diagnostics,
+                *self._files.diagnostics,
                 *analyzer.diagnostics,
             ],
-            key=lambda d: (d.file or "", d.line, d.column, d.code),
-        )
-        return ParseResult(
-            language=self.language, workflows=workflows, diagnostics=tuple(diagnostics)
         )
 
     def load_class(self, importer: JavaFile, class_name: str) -> JavaFile | None:
@@ -93,49 +79,12 @@ class JavaParser:
             candidates.extend(parent / f"{class_name}.java" for parent in parents)
         for candidate in candidates:
             if candidate.is_file():
-                found = self._read(candidate)
+                assert self._files is not None
+                found = self._files.read(candidate, _helper_file)
                 if found is not None and class_name in found.classes:
                     return found
         return None
 
-    def _read(self, path: Path) -> JavaFile | None:
-        key = _key(path)
-        if key in self._files:
-            return self._files[key]
-        if len(self._files) >= MAX_FILES:
-            return None
-        from durable_viz.api import read_source
 
-        main = self._main
-        assert main is not None
-        display = _display(path, main)
-        self._files[key] = None  # a file naming itself back is read once
-        try:
-            loaded = JavaFile(path, display, read_source(path, display), is_main=False)
-        except DurableVizError as error:
-            self._diagnostics.append(
-                Diagnostic(
-                    severity=Severity.WARNING,
-                    code="DV107",
-                    message=f"helper file not read: {error.message}",
-                    line=error.line or 1,
-                    column=error.column or 1,
-                    file=display,
-                )
-            )
-            return None
-        self._files[key] = loaded
-        return loaded
-
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
-
-
-def _display(path: Path, main: JavaFile) -> str:
-    """How to name another file: relative to the main file, as the user named that one."""
-    relative = os.path.relpath(_key(path), _key(main.path).parent)
-    return (Path(main.display).parent / relative).as_posix()
+def _helper_file(path: Path, display: str, source: str) -> JavaFile:
+    return JavaFile(path, display, source, is_main=False)

@@ -115,6 +115,7 @@ class Analyzer:
         saved, saved_outer = self.breakables, self.outer_loops
         self.outer_loops = self.loop_depth()
         self.breakables = []
+        dead = scope.dead  # its return ends it, not the code around it (which may share the scope)
         try:
             if body.type == "block":
                 nodes = self.statements(named(body), scope, exits, top=True)
@@ -123,6 +124,7 @@ class Analyzer:
             return self.parallels.settle(nodes)
         finally:
             self.breakables, self.outer_loops = saved, saved_outer
+            scope.dead = dead
 
     def loop_depth(self) -> int:
         """How many loops the code being read sits in, counting those around inlined code."""
@@ -204,6 +206,7 @@ class Analyzer:
             nodes = self.scan(values[0], scope) if values else []
             if not last:
                 nodes.append(self.node(Kind.RETURN, "return", statement, scope, scope=exits))
+            scope.dead = True
             return nodes
         if kind == "throw_statement":
             values = named(statement)
@@ -213,6 +216,7 @@ class Analyzer:
                 thrown = field_of(thrown, "type") or thrown
             label = f"throw {file.code(thrown, 60)}" if thrown is not None else "throw"
             nodes.append(self.node(Kind.RAISE, label, statement, scope))
+            scope.dead = True
             return nodes
         if kind in ("break_statement", "continue_statement"):
             return self.control.jump(statement, scope)
@@ -223,7 +227,7 @@ class Analyzer:
         if kind == "yield_statement":
             values = named(statement)
             nodes = self.scan(values[0], scope) if values else []
-            return [*nodes, *self.control.leave_switch()]
+            return [*nodes, *self.control.leave(self.control.leave_switch(), scope)]
         if kind in ("assert_statement",):
             return [n for child in named(statement) for n in self.scan(child, scope)]
         return []
@@ -323,8 +327,14 @@ class Analyzer:
         """``test ? a : b`` choosing between operations."""
         test = field_of(expression, "condition")
         before = self.scan(test, scope)
+        paths = self.control.paths(scope)  # each arm starts from the names as they were
+        paths.start()
         yes = self.scan(field_of(expression, "consequence"), scope)
+        paths.end()
+        paths.start()
         no = self.scan(field_of(expression, "alternative"), scope)
+        paths.end()
+        paths.join()
         if not yes and not no:
             return before
         node = self.node(
@@ -341,8 +351,15 @@ class Analyzer:
         left, right = field_of(expression, "left"), field_of(expression, "right")
         operator = field_of(expression, "operator")
         before = self.scan(left, scope)
-        after = self.scan(right, scope)
         text = scope.file.text(operator) if operator is not None else ""
+        paths = self.control.paths(scope) if text in ("&&", "||") else None
+        if paths is not None:  # the right side may not run
+            paths.start()
+        after = self.scan(right, scope)
+        if paths is not None:
+            paths.end()
+            paths.skip()
+            paths.join()
         if not after or text not in ("&&", "||") or left is None or right is None:
             return [*before, *after]
         runs_on = "yes" if text == "&&" else "no"

@@ -5,13 +5,15 @@ and ``try``/``catch``/``finally``."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
 from durable_viz.parsers.base import one_line
-from durable_viz.parsers.java.loops import enter_loop
+from durable_viz.parsers.java.loops import changed_in, enter_loop
 from durable_viz.parsers.java.module import JavaFile, block, field_of, named
 from durable_viz.parsers.java.values import Scope
+from durable_viz.parsers.paths import Paths
 
 if TYPE_CHECKING:
     from tree_sitter import Node as TSNode
@@ -71,16 +73,53 @@ class ControlFlow:
         self.analyzer = analyzer
         self.named: set[str] = set()
         """Labels some ``break`` node names (a labelled block no ``break`` names is no node)."""
+        self.leaving: dict[str, Paths] = {}
+        """The ways out of each switch or labelled block being read, by the label its breaks
+        name: a ``break`` (or ``yield``) takes the names as they are to the end of it."""
+
+    @staticmethod
+    def paths(scope: Scope) -> Paths:
+        """The ways through a branching construct starting here (see :mod:`..paths`)."""
+        return Paths(scope, scope.file.text)
+
+    def leave(self, jumps: list[Node], scope: Scope) -> list[Node]:
+        """A jump (``jumps``: its node, if drawn) ends the way being read; a ``break`` leaving a
+        switch or labelled block takes the names to its end."""
+        label = jumps[-1].jump_label if jumps and jumps[-1].kind is Kind.BREAK else None
+        leaving = self.leaving.get(label) if label is not None else None
+        if leaving is not None and leaving.scope is scope and not scope.dead:
+            leaving.arrive(scope.values, scope.unknown)
+        scope.dead = True
+        return jumps
+
+    def leaving_by(self, label: str, paths: Paths) -> Paths | None:
+        """Register the ways out named ``label``; returns the ones it hides (restore them)."""
+        saved = self.leaving.get(label)
+        self.leaving[label] = paths
+        return saved
+
+    def left(self, label: str, saved: Paths | None) -> None:
+        if saved is None:
+            self.leaving.pop(label, None)
+        else:
+            self.leaving[label] = saved
 
     def condition(self, statement: TSNode, scope: Scope, exits: str) -> list[Node]:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
         test = field_of(statement, "condition")
         before = self.analyzer.scan(test, scope) if test is not None else []
+        # Each branch starts from the names as they were; see durable_viz.parsers.paths.
+        paths = self.paths(scope)
+        paths.start()
         yes = self.analyzer.block_of(field_of(statement, "consequence"), scope, exits)
+        paths.end()
         blocks = [block("outcome", yes, "yes")]
         alternative = field_of(statement, "alternative")
+        paths.start()
         if alternative is not None:
             blocks.append(block("outcome", self.analyzer.block_of(alternative, scope, exits), "no"))
+        paths.end()
+        paths.join()
         node = self.analyzer.node(
             Kind.CONDITION,
             condition_text(test, scope.file),
@@ -132,10 +171,12 @@ class ControlFlow:
             if kind == "while_statement" and test is not None:
                 before = self.analyzer.scan(test, scope)
         self.analyzer.breakables.append(("loop", jump_label))
+        dead = scope.dead
         try:
             body = self.analyzer.block_of(field_of(statement, "body"), scope, exits)
         finally:
             self.analyzer.breakables.pop()
+            scope.dead = dead  # the loop may end, or be left by a break
         if kind == "do_statement":
             test = field_of(statement, "condition")
             if test is not None:
@@ -174,6 +215,8 @@ class ControlFlow:
         # A switch whose value is used is an expression: the compiler makes it cover every value.
         exhaustive = statement.parent is not None and statement.parent.type in _VALUE_USES
         self.analyzer.breakables.append(("switch", jump_label))
+        paths = self.paths(scope)
+        saved = self.leaving_by(jump_label, paths)
         try:
             waiting: list[str] = []  # labels of ``case A:`` groups with no statements of their own
             for index, group in enumerate(groups):
@@ -187,6 +230,7 @@ class ControlFlow:
                     continue
                 waiting = []
                 label = ", ".join(texts) or "case"
+                paths.start()
                 if group.type == "switch_rule":
                     nodes: list[Node] = []
                     for part in own:
@@ -198,11 +242,16 @@ class ControlFlow:
                     nodes = self.analyzer.statements(
                         _fall_through(groups, index), scope, exits, top=False
                     )
+                paths.end()
                 if nodes and nodes[-1].kind is Kind.BREAK and nodes[-1].jump_label == jump_label:
                     nodes.pop()  # the case's own end: it leaves the switch anyway
                 blocks.append(block("outcome", nodes, label))
         finally:
             self.analyzer.breakables.pop()
+            self.left(jump_label, saved)
+        if not exhaustive:
+            paths.skip()
+        paths.join()
         node = self.analyzer.node(
             Kind.CONDITION,
             one_line(f"switch {condition_text(test, file)}", LABEL_LIMIT),
@@ -243,10 +292,16 @@ class ControlFlow:
         if label is not None:
             self.named.discard(label)  # an earlier statement's, by the same name
         self.analyzer.breakables.append((kind, label))
+        paths = self.paths(scope)  # ``break label`` takes the names to its end
+        saved = self.leaving_by(label, paths) if label is not None else None
         try:
             nodes = self.analyzer.statement(inner, scope, exits, last)
         finally:
             self.analyzer.breakables.pop()
+            if label is not None:
+                self.left(label, saved)
+            paths.end()
+            paths.join()
         if not nodes or label is None:
             return nodes
         if kind == "other" and nodes[-1].kind in (Kind.CONDITION, Kind.TRY):
@@ -272,10 +327,10 @@ class ControlFlow:
                 return []  # a label the code does not declare: it does not compile
             if kind is Kind.BREAK:
                 self.named.add(label)
-            return [_jump(kind, label)]
+            return self.leave([_jump(kind, label)], scope)
         if kind is Kind.BREAK:
-            return self.leave_switch() or [_jump(kind, None)]
-        return [_jump(kind, None)]
+            return self.leave(self.leave_switch() or [_jump(kind, None)], scope)
+        return self.leave([_jump(kind, None)], scope)
 
     def leave_switch(self) -> list[Node]:
         """A ``break`` (or ``yield``) leaving the innermost switch, when it is innermost."""
@@ -293,7 +348,13 @@ class ControlFlow:
         """``try``/``catch``/``finally`` (``prefix``: operations the resources run first)."""
         file = scope.file
         body = field_of(statement, "body")
+        paths = self.paths(scope)
+        paths.start()
         body_nodes = [*prefix, *self.analyzer.block_of(body, scope, exits)]
+        paths.end()
+        # What the body assigns (read only when a handler or a finally needs it).
+        in_body = changed_in(body, file) if body is not None and len(named(statement)) > 1 else None
+        handlers: list[TSNode] = []
         blocks = [block("body", body_nodes, "try")]
         catch_all = False
         finally_nodes: list[Node] | None = None
@@ -313,15 +374,27 @@ class ControlFlow:
                 catch_all = catch_all or any(
                     part.strip().rsplit(".", 1)[-1] in _CATCH_ALL for part in label.split("|")
                 )
+                paths.start(in_body or ())  # a handler may run after any part of the body
                 if parameter is not None:
                     name_node = field_of(parameter, "name")
                     if name_node is not None:
                         scope.forget(file.text(name_node))
                 nodes = self.analyzer.block_of(field_of(clause, "body"), scope, exits)
+                paths.end()
+                handlers.append(clause)
                 blocks.append(block("handler", nodes, label))
             elif clause.type == "finally_clause":
                 inner = next((c for c in named(clause) if c.type == "block"), None)
-                finally_nodes = self.analyzer.block_of(inner, scope, exits)
+                changed = set(in_body or ())
+                for handler in handlers:
+                    changed.update(changed_in(handler, file))
+                finally_nodes = paths.then_finally(
+                    changed,
+                    partial(self.analyzer.block_of, inner, scope, exits),
+                    changed_in(inner, file) if inner is not None else (),
+                )
+        if finally_nodes is None:
+            paths.join()
         if len(blocks) == 1 and finally_nodes is None:
             return body_nodes  # try-with-resources alone only closes its resources
         if finally_nodes is not None:

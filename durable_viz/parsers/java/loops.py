@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from durable_viz.parsers.java.module import JavaFile
     from durable_viz.parsers.java.values import Scope
 
-__all__ = ["enter_loop"]
+__all__ = ["changed_in", "enter_loop"]
 
 LOOPS = frozenset({"for_statement", "enhanced_for_statement", "while_statement", "do_statement"})
 
@@ -79,6 +79,8 @@ def changed_in(loop: Node, file: JavaFile) -> frozenset[str]:
             else _NONE
         )
         done.append(union([own, *parts]))
+    if key not in cache:  # not a loop: a ``try`` body, say
+        cache[key] = done[-1]
     return cache[key]
 
 

@@ -4,6 +4,7 @@ branches registered on the builder, map items, child and retry bodies, submitter
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
@@ -22,6 +23,7 @@ from durable_viz.parsers.java.values import (
     read_duration,
     read_entries,
 )
+from durable_viz.parsers.operations import operation_node
 
 if TYPE_CHECKING:
     from tree_sitter import Node as TSNode
@@ -63,18 +65,6 @@ NOT_OPERATIONS = frozenset(
 """DurableContext methods that are not operations."""
 
 _FUNCTIONS = frozenset({"lambda_expression", "method_reference"})
-_FALLBACK_LABEL = {
-    Kind.STEP: "step",
-    Kind.WAIT: "wait",
-    Kind.INVOKE: "invoke",
-    Kind.PARALLEL: "parallel",
-    Kind.MAP: "map",
-    Kind.CHILD_CONTEXT: "child context",
-    Kind.CREATE_CALLBACK: "callback",
-    Kind.WAIT_FOR_CALLBACK: "wait for callback",
-    Kind.WAIT_FOR_CONDITION: "wait for condition",
-    Kind.WITH_RETRY: "with retry",
-}
 
 
 def bind(args: list[TSNode], params: tuple[str, ...]) -> dict[str, TSNode]:
@@ -191,13 +181,11 @@ class Operations:
         item_namer: TSNode | None = None
         if "config" in args:
             config, notes, item_namer = read_config(args["config"], scope)
+        duration: str | None = None
         target: str | None = None
         blocks: tuple[Block, ...] = ()
         if kind is Kind.WAIT and "duration" in args:
             duration = read_duration(args["duration"], scope)
-            if duration is not None:
-                config["duration"] = duration
-                notes.insert(0, duration)
         elif kind is Kind.INVOKE and "function_name" in args:
             target = evaluate_name(args["function_name"], scope).label
         elif kind is Kind.MAP and "func" in args:
@@ -211,49 +199,22 @@ class Operations:
             submitted = prune(self.body(args["submitter"], scope, 1))
             if submitted:
                 blocks = (block("body", submitted, "submitter"),)
-        if kind is Kind.WITH_RETRY:
-            # The SDK names the waits between attempts after the retry, or ``retry-backoff-n``.
-            prefix = name.name if name.name is not None else "retry"
-            config["backoff_waits"] = f"{prefix}-backoff-{{n}}"
-        if name.name is None:
-            notes.append("unnamed")
-        label = name.label or self.fallback_label(kind, function, target, config, scope)
-        if kind is Kind.INVOKE and name.label and target:
-            notes.insert(0, f"calls {target}")
-        node = analyzer.node(
+        node = operation_node(
+            partial(analyzer.node, at=call, where=scope),
             kind,
-            label,
-            call,
-            scope,
-            name=name.name,
-            dynamic=name.dynamic,
-            blocks=blocks,
-            config=config,
-            annotations=tuple(notes),
+            name,
+            config,
+            notes,
+            describe=lambda: _describe(function, scope),
+            duration=duration,
             target=target,
+            blocks=blocks,
+            # The SDK names the waits between attempts of an unnamed retry ``retry-backoff-n``.
+            unnamed_retry="retry",
         )
         if kind is Kind.PARALLEL:
             analyzer.parallels.register(call, node, scope)
         return [*before, node]
-
-    def fallback_label(
-        self,
-        kind: Kind,
-        function: TSNode | None,
-        target: str | None,
-        config: dict[str, str],
-        scope: Scope,
-    ) -> str:
-        """What to show for an operation the SDK records without a name."""
-        if kind is Kind.INVOKE and target:
-            return target
-        if kind is Kind.WAIT and "duration" in config:
-            return f"wait {config['duration']}"
-        if function is not None:
-            described = _describe(function, scope)
-            if described:
-                return described
-        return _FALLBACK_LABEL.get(kind, kind.value)
 
     # -- functions an operation runs -------------------------------------------------------------
 
@@ -362,8 +323,10 @@ def _looks_like_duration(arg: TSNode, scope: Scope) -> bool:
     return arg.type == "method_invocation" and text.startswith("Duration.")
 
 
-def _describe(function: TSNode, scope: Scope) -> str | None:
+def _describe(function: TSNode | None, scope: Scope) -> str | None:
     """A short description of the function an unnamed operation runs."""
+    if function is None:
+        return None
     file = scope.file
     if function.type == "lambda_expression":
         body = field_of(function, "body")

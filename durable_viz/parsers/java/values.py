@@ -51,6 +51,13 @@ class Scope:
         via: the helper call this code was inlined from.
         unknown: local names holding a value the source does not show, which hide a constant
             of the same name.
+        dead: the code being read follows a ``return``, ``throw``, ``break`` or ``continue``
+            (see :mod:`durable_viz.parsers.paths`).
+        read: names the expressions bound in this scope (and read in it) read; assigning one
+            first makes those bindings keep what they mean (see :meth:`keep`). It only grows:
+            a branch's saved state may bring such a binding back.
+        origin: the scope this one is a kept copy of (see :meth:`keep`), which two ways of a
+            branch compare bindings by.
     """
 
     file: JavaFile
@@ -62,6 +69,9 @@ class Scope:
     stack: tuple[str, ...] = ()
     via: Via | None = None
     unknown: set[str] = field(default_factory=set)
+    dead: bool = False
+    read: set[str] = field(default_factory=set)
+    origin: Scope | None = None
 
     def child(self) -> Scope:
         """A scope for a lambda written here (it sees the enclosing names)."""
@@ -78,7 +88,13 @@ class Scope:
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
-        """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
+        """Bind a local name to an expression read in ``scope``; context aliases are tracked.
+
+        The binding means what its expression means here and now: ``name = a`` then ``a = "r"``
+        leaves ``name`` with ``a``'s value before (see :meth:`keep`).
+        """
+        if name in self.read:
+            self.keep()
         self.entries.pop(name, None)
         self.futures.pop(name, None)
         if value.type == "identifier" and scope.file.text(value) in scope.contexts:
@@ -86,14 +102,37 @@ class Scope:
             self.values.pop(name, None)
             return
         self.contexts.discard(name)
-        if scope is self and _mentions(value, name, scope.file):
-            # ``n = n + 1``: the value reads the name as it was before this assignment.
-            scope = self.child()
+        if scope is self:
+            names = _reads(value, scope.file)
+            if name in names:
+                # ``n = n + 1``: the value reads the name as it was before this assignment.
+                scope = self.child()
+            else:
+                self.read.update(names)
         self.unknown.discard(name)
         self.values[name] = (value, scope)
 
+    def keep(self) -> None:
+        """A name some binding here reads is about to change: the expressions bound in this
+        scope are read from now on in a copy of it as it is, so they keep their value.
+
+        Bindings are read lazily, in the live scope, which is cheap; this copy is made only
+        when a name they read is assigned again. A lambda keeps reading the live scope (the
+        names it reads are effectively final anyway).
+        """
+        values = self.values
+        live = [key for key, (value, scope) in values.items() if scope is self and _kept(value)]
+        if not live:
+            return
+        frozen = self.child()
+        frozen.origin = self
+        for key in live:
+            values[key] = frozen.values[key] = (values[key][0], frozen)
+
     def forget(self, name: str) -> None:
         """A name now holds something the source does not show."""
+        if name in self.read:
+            self.keep()
         self.contexts.discard(name)
         self.values.pop(name, None)
         self.entries.pop(name, None)
@@ -110,6 +149,7 @@ class Scope:
         if not names:
             return
         frozen = self.child()
+        frozen.origin = self
         for values in (frozen.values, self.values):
             for key, (value, scope) in values.items():
                 if scope is self:
@@ -158,15 +198,23 @@ class Scope:
         return value, scope
 
 
-def _mentions(expression: Node, name: str, file: JavaFile) -> bool:
-    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+def _reads(expression: Node, file: JavaFile) -> set[str]:
+    """The names an expression reads when it is evaluated (a field's name counts too:
+    harmless); not those in a lambda's body, which reads them when called."""
+    names: set[str] = set()
     stack = [expression]
     while stack:
         node = stack.pop()
-        if node.type == "identifier" and file.text(node) == name:
-            return True
-        stack.extend(node.named_children)
-    return False
+        if node.type == "identifier":
+            names.add(file.text(node))
+        elif node.type != "lambda_expression":
+            stack.extend(node.named_children)
+    return names
+
+
+def _kept(value: Value) -> bool:
+    """Whether a binding's expression is read as it was bound (not a lambda: see ``keep``)."""
+    return isinstance(value, str) or value.type != "lambda_expression"
 
 
 # -- literals --------------------------------------------------------------------------------------

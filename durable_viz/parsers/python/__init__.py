@@ -7,15 +7,14 @@ the module, bare or called with arguments). See ``shared/SDK-API.md`` for the AP
 from __future__ import annotations
 
 import ast
-import os
 from pathlib import Path
 from typing import ClassVar
 
 import libcst as cst
 
-from durable_viz.errors import DurableVizError, SourceSyntaxError
-from durable_viz.graph import Diagnostic, ParseResult, Severity
-from durable_viz.parsers.base import run_deep
+from durable_viz.errors import SourceSyntaxError
+from durable_viz.graph import ParseResult
+from durable_viz.parsers.entry import HelperFiles, parse_guarded, parse_result
 from durable_viz.parsers.python.analyzer import Analyzer
 from durable_viz.parsers.python.module import SDK_ROOT, ModuleInfo
 from durable_viz.parsers.python.positions import Positions
@@ -79,36 +78,22 @@ class PythonParser:
     language: ClassVar[str] = "python"
 
     def __init__(self) -> None:
-        self._modules: dict[Path, ModuleInfo | None] = {}
-        self._main: ModuleInfo | None = None
-        self._diagnostics: list[Diagnostic] = []
+        self._files: HelperFiles[ModuleInfo] | None = None
 
     def parse(
         self, source: str, *, path: Path, root: Path | None = None, display: str | None = None
     ) -> ParseResult:
         """Every ``@durable_execution`` handler of a module, as workflows."""
         shown = display or str(path)
-        try:
-            return run_deep(lambda: self._parse(source, path, shown))
-        except RecursionError:
-            raise SourceSyntaxError(
-                "nesting too deep to analyse", path=shown, line=1, column=1
-            ) from None
+        return parse_guarded(lambda: self._parse(source, path, shown), shown)
 
     def _parse(self, source: str, path: Path, display: str) -> ParseResult:
-        self._modules = {}
-        self._diagnostics = []
         main = parse_module(source, path, display, is_main=True)
-        self._main = main
-        self._modules[_key(path)] = main
+        self._files = HelperFiles(main, limit=MAX_MODULES, noun="module")
         analyzer = Analyzer(self.load_module)
         workflows = tuple(analyzer.workflow(handler) for handler in main.handlers)
-        diagnostics = sorted(
-            [*self._diagnostics, *analyzer.diagnostics],
-            key=lambda d: (d.file or "", d.line, d.column, d.code),
-        )
-        return ParseResult(
-            language=self.language, workflows=workflows, diagnostics=tuple(diagnostics)
+        return parse_result(
+            self.language, workflows, [*self._files.diagnostics, *analyzer.diagnostics]
         )
 
     def load_module(self, importer: ModuleInfo, dotted: str) -> ModuleInfo | None:
@@ -131,47 +116,10 @@ class PythonParser:
                 base.joinpath(*parts, "__init__.py"),
             ):
                 if candidate is not None and candidate.is_file():
-                    return self._read(candidate)
+                    assert self._files is not None
+                    return self._files.read(candidate, _helper_module)
         return None
 
-    def _read(self, path: Path) -> ModuleInfo | None:
-        key = _key(path)
-        if key in self._modules:
-            return self._modules[key]
-        if len(self._modules) >= MAX_MODULES:
-            return None
-        from durable_viz.api import read_source
 
-        main = self._main
-        assert main is not None
-        display = _display(path, main)
-        self._modules[key] = None  # a module importing itself back is read once
-        try:
-            module = parse_module(read_source(path, display), path, display, is_main=False)
-        except DurableVizError as error:
-            self._diagnostics.append(
-                Diagnostic(
-                    severity=Severity.WARNING,
-                    code="DV107",
-                    message=f"helper module not read: {error.message}",
-                    line=error.line or 1,
-                    column=error.column or 1,
-                    file=display,
-                )
-            )
-            return None
-        self._modules[key] = module
-        return module
-
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
-
-
-def _display(path: Path, main: ModuleInfo) -> str:
-    """How to name another module: relative to the main file, as the user named that one."""
-    relative = os.path.relpath(_key(path), _key(main.path).parent)
-    return (Path(main.display).parent / relative).as_posix()
+def _helper_module(path: Path, display: str, source: str) -> ModuleInfo:
+    return parse_module(source, path, display, is_main=False)

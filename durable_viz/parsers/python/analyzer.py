@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from durable_viz.graph import Block, Diagnostic, Kind, Node, Severity, Via, Workflow
-from durable_viz.parsers.base import block, one_line, prune
+from durable_viz.parsers.base import prune
+from durable_viz.parsers.python.assigned import nonlocals
+from durable_viz.parsers.python.control import COMPREHENSIONS, ControlFlow
 from durable_viz.parsers.python.module import FunctionInfo, ModuleInfo, suite
 from durable_viz.parsers.python.positions import iter_children
-from durable_viz.parsers.python.values import Scope, loop_changes
+from durable_viz.parsers.python.values import Scope
 
 if TYPE_CHECKING:
     from durable_viz.parsers.python.operations import Operations
@@ -25,8 +27,6 @@ __all__ = ["MAX_INLINE_DEPTH", "Analyzer"]
 
 MAX_INLINE_DEPTH = 8
 """How many helper calls deep the analysis follows."""
-
-LABEL_LIMIT = 80
 
 _LEAVES = (
     cst.Name,
@@ -37,8 +37,6 @@ _LEAVES = (
     cst.Ellipsis,
     cst.FormattedStringText,
 )
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-_CATCH_ALL = frozenset({"Exception", "BaseException"})
 _QUIET_CALLEES = frozenset(
     {
         "print",
@@ -62,7 +60,7 @@ _QUIET_CALLEES = frozenset(
 ModuleLoader = Callable[[ModuleInfo, str], "ModuleInfo | None"]
 
 
-class Analyzer:
+class Analyzer(ControlFlow):
     """Builds workflows for the handlers of one module (and the helpers they reach)."""
 
     def __init__(self, load_module: ModuleLoader) -> None:
@@ -195,14 +193,18 @@ class Analyzer:
             nodes = self.scan(small.value, scope) if small.value is not None else []
             if not last:
                 nodes.append(self.node(Kind.RETURN, "return", small, scope, scope=exits))
+            scope.dead = True
             return nodes
         if isinstance(small, cst.Raise):
             nodes = self.scan(small.exc, scope) if small.exc is not None else []
             nodes.append(self.node(Kind.RAISE, self.raise_label(small, scope), small, scope))
+            scope.dead = True
             return nodes
         if isinstance(small, cst.Break):
+            scope.dead = True
             return [Node(kind=Kind.BREAK, label="break", line=1, column=1)]
         if isinstance(small, cst.Continue):
+            scope.dead = True
             return [Node(kind=Kind.CONTINUE, label="continue", line=1, column=1)]
         if isinstance(small, (cst.Assert, cst.Del)):
             return self.scan(small, scope)
@@ -211,8 +213,11 @@ class Analyzer:
     def forget(self, target: cst.CSTNode, scope: Scope) -> None:
         """A name rebound to something unknown no longer means what it meant."""
         if isinstance(target, cst.Name):
+            if target.value in scope.read:
+                scope.keep()
             scope.contexts.discard(target.value)
             scope.values.pop(target.value, None)
+            scope.unknown.add(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.forget(element.value, scope)
@@ -225,158 +230,6 @@ class Analyzer:
         if isinstance(exc, cst.Call):
             exc = exc.func
         return f"raise {scope.module.code(exc, 60)}"
-
-    # -- control structures ----------------------------------------------------------------------
-
-    def condition(self, statement: cst.If, scope: Scope, exits: str) -> list[Node]:
-        """``if``/``elif``/``else``: an ``elif`` is a condition on the "no" outcome."""
-        before = self.scan(statement.test, scope)
-        yes = self.statements(suite(statement.body), scope, exits, top=False)
-        blocks = [block("outcome", yes, "yes")]
-        orelse = statement.orelse
-        if isinstance(orelse, cst.If):
-            blocks.append(block("outcome", self.condition(orelse, scope, exits), "no"))
-        elif isinstance(orelse, cst.Else):
-            blocks.append(
-                block("outcome", self.statements(suite(orelse.body), scope, exits, top=False), "no")
-            )
-        label = scope.module.code(statement.test, LABEL_LIMIT)
-        node = self.node(
-            Kind.CONDITION,
-            label,
-            statement,
-            scope,
-            blocks=tuple(blocks),
-            fallthrough=None if orelse is not None else "no",
-        )
-        return [*before, node]
-
-    def for_loop(self, statement: cst.For, scope: Scope, exits: str) -> list[Node]:
-        """``for`` and ``async for``, with their ``else`` block."""
-        before = self.scan(statement.iter, scope)
-        # What the loop assigns changes every iteration: its value before the loop (or in the
-        # iteration before) names nothing, in the loop or after it.
-        changed = loop_changes(statement)
-        scope.unsettle(changed)
-        self.forget(statement.target, scope)
-        body = self.statements(suite(statement.body), scope, exits, top=False)
-        scope.forget_values(changed)
-        prefix = "async for" if statement.asynchronous is not None else "for"
-        label = (
-            f"{prefix} {scope.module.code(statement.target)} in {scope.module.code(statement.iter)}"
-        )
-        return [*before, self.loop(statement, label, body, statement.orelse, scope, exits)]
-
-    def while_loop(self, statement: cst.While, scope: Scope, exits: str) -> list[Node]:
-        """``while``; ``while True`` is left only by ``break``, ``return`` or ``raise``."""
-        changed = loop_changes(statement)  # see for_loop
-        scope.unsettle(changed)
-        before = self.scan(statement.test, scope)
-        body = self.statements(suite(statement.body), scope, exits, top=False)
-        scope.forget_values(changed)
-        test = scope.module.code(statement.test)
-        infinite = test == "True" or (
-            isinstance(statement.test, cst.Integer) and statement.test.value not in ("0", "0x0")
-        )
-        label = one_line(f"while {test}", LABEL_LIMIT)
-        return [
-            *before,
-            self.loop(statement, label, body, statement.orelse, scope, exits, infinite=infinite),
-        ]
-
-    def loop(
-        self,
-        statement: cst.CSTNode,
-        label: str,
-        body: list[Node],
-        orelse: cst.Else | None,
-        scope: Scope,
-        exits: str,
-        *,
-        infinite: bool = False,
-    ) -> Node:
-        blocks = [block("body", body)]
-        if orelse is not None:
-            blocks.append(
-                block("else", self.statements(suite(orelse.body), scope, exits, top=False), "else")
-            )
-        return self.node(
-            Kind.LOOP,
-            one_line(label, LABEL_LIMIT),
-            statement,
-            scope,
-            blocks=tuple(blocks),
-            infinite=infinite,
-        )
-
-    def try_block(self, statement: cst.Try | cst.TryStar, scope: Scope, exits: str) -> list[Node]:
-        """``try``/``except``/``else``/``finally``."""
-        blocks = [
-            block("body", self.statements(suite(statement.body), scope, exits, top=False), "try")
-        ]
-        catch_all = False
-        for handler in statement.handlers:
-            if handler.type is None:
-                label, catches_all = "error", True
-            else:
-                names = handler.type
-                if isinstance(names, cst.Tuple):
-                    label = " | ".join(scope.module.code(e.value) for e in names.elements)
-                else:
-                    label = scope.module.code(names, 60)
-                catches_all = label in _CATCH_ALL
-            catch_all = catch_all or catches_all
-            if handler.name is not None:
-                self.forget(handler.name.name, scope)
-            nodes = self.statements(suite(handler.body), scope, exits, top=False)
-            blocks.append(block("handler", nodes, label))
-        if statement.orelse is not None:
-            blocks.append(
-                block(
-                    "else",
-                    self.statements(suite(statement.orelse.body), scope, exits, top=False),
-                    "else",
-                )
-            )
-        if statement.finalbody is not None:
-            blocks.append(
-                block(
-                    "finally",
-                    self.statements(suite(statement.finalbody.body), scope, exits, top=False),
-                    "finally",
-                )
-            )
-        return [
-            self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks), catch_all=catch_all)
-        ]
-
-    def match(self, statement: cst.Match, scope: Scope, exits: str) -> list[Node]:
-        """``match``/``case``: one outcome per case; ``case _`` makes it exhaustive."""
-        before = self.scan(statement.subject, scope)
-        blocks: list[Block] = []
-        exhaustive = False
-        for case in statement.cases:
-            pattern = case.pattern
-            irrefutable = isinstance(pattern, cst.MatchAs) and pattern.pattern is None
-            if irrefutable and case.guard is None:
-                exhaustive = True
-                label = "default"
-            else:
-                label = f"case {scope.module.code(pattern, 60)}"
-                if case.guard is not None:
-                    label += f" if {scope.module.code(case.guard, 40)}"
-            nodes = self.statements(suite(case.body), scope, exits, top=False)
-            blocks.append(block("outcome", nodes, label))
-        label = one_line(f"match {scope.module.code(statement.subject)}", LABEL_LIMIT)
-        node = self.node(
-            Kind.CONDITION,
-            label,
-            statement,
-            scope,
-            blocks=tuple(blocks),
-            fallthrough=None if exhaustive else "no match",
-        )
-        return [*before, node]
 
     # -- expressions -----------------------------------------------------------------------------
 
@@ -405,7 +258,7 @@ class Analyzer:
             return self.conditional_expression(expression, scope)
         if isinstance(expression, cst.BooleanOperation):
             return self.boolean(expression, scope)
-        if isinstance(expression, _COMPREHENSIONS):
+        if isinstance(expression, COMPREHENSIONS):
             return self.comprehension(expression, scope)
         if isinstance(expression, cst.NamedExpr):
             found = self.scan(expression.value, scope)
@@ -417,92 +270,22 @@ class Analyzer:
             nodes.extend(self.scan(child, scope))
         return nodes
 
-    def conditional_expression(self, expression: cst.IfExp, scope: Scope) -> list[Node]:
-        """``a if test else b`` choosing between operations."""
-        before = self.scan(expression.test, scope)
-        yes = self.scan(expression.body, scope)
-        no = self.scan(expression.orelse, scope)
-        if not yes and not no:
-            return before
-        label = scope.module.code(expression.test, LABEL_LIMIT)
-        node = self.node(
-            Kind.CONDITION,
-            label,
-            expression,
-            scope,
-            blocks=(block("outcome", yes, "yes"), block("outcome", no, "no")),
-        )
-        return [*before, node]
-
-    def boolean(self, expression: cst.BooleanOperation, scope: Scope) -> list[Node]:
-        """``a and op()`` runs the operation only when ``a`` holds (``or``: when it does not)."""
-        before = self.scan(expression.left, scope)
-        right = self.scan(expression.right, scope)
-        if not right:
-            return before
-        runs_on = "yes" if isinstance(expression.operator, cst.And) else "no"
-        skips_on = "no" if runs_on == "yes" else "yes"
-        label = scope.module.code(expression.left, LABEL_LIMIT)
-        at = next((n for n in _calls(expression.right)), expression.right)
-        node = self.node(
-            Kind.CONDITION,
-            label,
-            at,
-            scope,
-            blocks=(block("outcome", right, runs_on),),
-            fallthrough=skips_on,
-        )
-        return [*before, node]
-
-    def comprehension(
-        self, expression: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp, scope: Scope
-    ) -> list[Node]:
-        """A comprehension that runs operations is a loop over its items."""
-        clauses: list[cst.CompFor] = []
-        clause: cst.CompFor | None = expression.for_in
-        while clause is not None:
-            clauses.append(clause)
-            clause = clause.inner_for_in
-        before = self.scan(clauses[0].iter, scope)
-        inner = scope.child()
-        for clause in clauses:
-            self.forget(clause.target, inner)
-        if isinstance(expression, cst.DictComp):
-            body = self.scan(expression.key, inner) + self.scan(expression.value, inner)
-        else:
-            body = self.scan(expression.elt, inner)
-        for clause in reversed(clauses):
-            for test in reversed(clause.ifs):
-                if body:
-                    label = scope.module.code(test.test, LABEL_LIMIT)
-                    body = [
-                        self.node(
-                            Kind.CONDITION,
-                            label,
-                            expression,
-                            scope,
-                            blocks=(block("outcome", body, "yes"),),
-                            fallthrough="no",
-                        )
-                    ]
-        if not body:
-            return before
-        label = " ".join(
-            f"for {scope.module.code(c.target)} in {scope.module.code(c.iter)}" for c in clauses
-        )
-        loop = self.node(
-            Kind.LOOP,
-            one_line(label, LABEL_LIMIT),
-            expression,
-            scope,
-            blocks=(block("body", body),),
-        )
-        return [*before, loop]
-
     # -- calls -----------------------------------------------------------------------------------
 
     def call(self, call: cst.Call, scope: Scope) -> list[Node]:
         """A call: a durable operation, a helper to inline, or a plain call to look inside."""
+        nodes = self.callee(call, scope)
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in scope.functions:
+            # A nested function assigning names of this one (``nonlocal``): after the call they
+            # hold values the source does not show here.
+            changed = nonlocals(scope.functions[func.value].node)
+            if changed:
+                scope.unsettle(changed)
+        return nodes
+
+    def callee(self, call: cst.Call, scope: Scope) -> list[Node]:
+        """What a call runs (see :meth:`call`)."""
         func = call.func
         if (
             isinstance(func, cst.Attribute)
@@ -654,15 +437,3 @@ class Analyzer:
         for param in by_name.values():
             if param.name.value not in filled and param.default is not None:
                 inner.bind(param.name.value, param.default, Scope(function.module))
-
-
-def _calls(expression: cst.CSTNode) -> list[cst.Call]:
-    """Calls inside an expression (first ones first), used to position synthetic conditions."""
-    found: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [expression]
-    while stack and not found:
-        node = stack.pop()
-        if isinstance(node, cst.Call):
-            found.append(node)
-        stack.extend(reversed(tuple(iter_children(node))))
-    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -18,6 +19,7 @@ from durable_viz.parsers.base import (
     block,
     one_line,
 )
+from durable_viz.parsers.operations import operation_node
 from durable_viz.parsers.python.module import FunctionInfo, suite
 from durable_viz.parsers.python.values import Scope, evaluate_name, read_config, read_duration
 
@@ -64,19 +66,6 @@ _CONTEXT_PARAM = {
     "durable_parallel_branch": 0,
     "durable_wait_for_callback": 1,
     "durable_step": None,
-}
-
-_FALLBACK_LABEL = {
-    Kind.STEP: "step",
-    Kind.WAIT: "wait",
-    Kind.INVOKE: "invoke",
-    Kind.PARALLEL: "parallel",
-    Kind.MAP: "map",
-    Kind.CHILD_CONTEXT: "child context",
-    Kind.CREATE_CALLBACK: "callback",
-    Kind.WAIT_FOR_CALLBACK: "wait for callback",
-    Kind.WAIT_FOR_CONDITION: "wait for condition",
-    Kind.WITH_RETRY: "with retry",
 }
 
 
@@ -160,13 +149,11 @@ class Operations:
         item_namer: cst.BaseExpression | None = None
         if "config" in args:
             config, notes, item_namer = read_config(args["config"], scope)
+        duration: str | None = None
         target: str | None = None
         blocks: tuple[Block, ...] = ()
         if kind is Kind.WAIT and "duration" in args:
             duration = read_duration(args["duration"], scope)
-            if duration is not None:
-                config["duration"] = duration
-                notes.insert(0, duration)
         elif kind is Kind.INVOKE and "function_name" in args:
             target = evaluate_name(args["function_name"], scope).label
         elif kind is Kind.PARALLEL and "functions" in args:
@@ -179,45 +166,18 @@ class Operations:
             submitted = self.body(args["submitter"], scope, 1)
             if submitted:
                 blocks = (block("body", submitted, "submitter"),)
-        if kind is Kind.WITH_RETRY and name.name is not None:
-            config["backoff_waits"] = f"{name.name}-backoff-{{n}}"
-        if name.name is None:
-            notes.append("unnamed")
-        label = name.label or self.fallback_label(kind, function, target, config, scope)
-        if kind is Kind.INVOKE and name.label and target:
-            notes.insert(0, f"calls {target}")
-        node = analyzer.node(
+        node = operation_node(
+            partial(analyzer.node, at=call, where=scope),
             kind,
-            label,
-            call,
-            scope,
-            name=name.name,
-            dynamic=name.dynamic,
-            blocks=blocks,
-            config=config,
-            annotations=tuple(notes),
+            name,
+            config,
+            notes,
+            describe=lambda: _describe(function, scope),
+            duration=duration,
             target=target,
+            blocks=blocks,
         )
         return [*before, node]
-
-    def fallback_label(
-        self,
-        kind: Kind,
-        function: cst.BaseExpression | None,
-        target: str | None,
-        config: dict[str, str],
-        scope: Scope,
-    ) -> str:
-        """What to show for an operation the SDK records without a name."""
-        if kind is Kind.INVOKE and target:
-            return target
-        if kind is Kind.WAIT and "duration" in config:
-            return f"wait {config['duration']}"
-        if function is not None:
-            described = _describe(function, scope)
-            if described:
-                return described
-        return _FALLBACK_LABEL.get(kind, kind.value)
 
     # -- functions an operation runs -------------------------------------------------------------
 
@@ -537,7 +497,7 @@ def _param_names(function: cst.BaseExpression, scope: Scope, operations: Operati
     return []
 
 
-def _describe(function: cst.BaseExpression, scope: Scope) -> str | None:
+def _describe(function: cst.BaseExpression | None, scope: Scope) -> str | None:
     """A short description of the function an unnamed operation runs."""
     if isinstance(function, cst.Lambda):
         body = function.body

@@ -17,7 +17,7 @@ from durable_viz.parsers.base import (
     duration_text,
     retry_text,
 )
-from durable_viz.parsers.python.positions import iter_children, iter_preorder
+from durable_viz.parsers.python.positions import iter_children
 from durable_viz.parsers.sums import plus
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ __all__ = [
     "Scope",
     "evaluate_name",
     "evaluate_number",
-    "loop_changes",
     "read_config",
     "read_duration",
 ]
@@ -47,6 +46,15 @@ class Scope:
         functions: functions defined in the enclosing function bodies.
         stack: the functions being inlined, outermost first (bounds recursion).
         via: the helper call this code was inlined from.
+        unknown: local names holding a value the source does not show, which hide a module
+            constant of the same name.
+        dead: the code being read follows a ``return``, ``raise``, ``break`` or ``continue``
+            (see :mod:`durable_viz.parsers.paths`).
+        read: names the expressions bound in this scope (and read in it) read; assigning one
+            first makes those bindings keep what they mean (see :meth:`keep`). It only grows:
+            a branch's saved state may bring such a binding back.
+        origin: the scope this one is a kept copy of (see :meth:`keep`), which two ways of a
+            branch compare bindings by.
     """
 
     module: ModuleInfo
@@ -55,6 +63,10 @@ class Scope:
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     stack: tuple[str, ...] = ()
     via: Via | None = None
+    unknown: set[str] = field(default_factory=set)
+    dead: bool = False
+    read: set[str] = field(default_factory=set)
+    origin: Scope | None = None
 
     def child(self, module: ModuleInfo | None = None) -> Scope:
         """A scope for a function nested here (closures see the enclosing names)."""
@@ -67,19 +79,52 @@ class Scope:
             dict(self.functions),
             self.stack,
             self.via,
+            set(self.unknown),
         )
 
     def bind(self, name: str, value: cst.BaseExpression, scope: Scope) -> None:
-        """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
+        """Bind a local name to an expression read in ``scope``; context aliases are tracked.
+
+        The binding means what its expression means here and now: ``name = a`` then ``a = "r"``
+        leaves ``name`` with ``a``'s value before (see :meth:`keep`).
+        """
+        if name in self.read:
+            self.keep()
         if isinstance(value, cst.Name) and value.value in scope.contexts:
             self.contexts.add(name)
             self.values.pop(name, None)
             return
         self.contexts.discard(name)
-        if scope is self and _mentions(value, name):
-            # ``n = n + 1``: the value reads the name as it was before this assignment.
-            scope = self.child()
+        if scope is self:
+            names = _reads(value)
+            if name in names:
+                # ``n = n + 1``: the value reads the name as it was before this assignment.
+                scope = self.child()
+            else:
+                self.read.update(names)
+        self.unknown.discard(name)
         self.values[name] = (value, scope)
+
+    def keep(self) -> None:
+        """A name some binding here reads is about to change: the expressions bound in this
+        scope are read from now on in a copy of it as it is, so they keep their value.
+
+        Bindings are read lazily, in the live scope, which is cheap; this copy is made only
+        when a name they read is assigned again. A lambda keeps reading the live scope: its
+        body runs when called and sees the names as they are then.
+        """
+        values = self.values
+        live = [
+            key
+            for key, (value, scope) in values.items()
+            if scope is self and not isinstance(value, cst.Lambda)
+        ]
+        if not live:
+            return
+        frozen = self.child()
+        frozen.origin = self
+        for key in live:
+            values[key] = frozen.values[key] = (values[key][0], frozen)
 
     def unsettle(self, names: Collection[str]) -> None:
         """Entering a loop that assigns ``names``: in it they hold no known value.
@@ -89,8 +134,10 @@ class Scope:
         still reads the value ``n`` had when ``label`` was set.
         """
         if not any(name in self.values for name in names):
+            self.forget_values(names)
             return
         frozen = self.child()
+        frozen.origin = self
         for values in (frozen.values, self.values):
             for key, (value, scope) in values.items():
                 if scope is self:
@@ -101,12 +148,15 @@ class Scope:
         """Names that may hold any value (after a loop that assigns them, say)."""
         for name in names:
             self.values.pop(name, None)
+        self.unknown.update(names)
 
     def lookup(self, name: str) -> tuple[cst.BaseExpression, Scope] | None:
         """The expression a name stands for: a local binding or a module constant."""
         bound = self.values.get(name)
         if bound is not None:
             return bound
+        if name in self.unknown:
+            return None
         constant = self.module.constants.get(name)
         if constant is not None:
             return constant, Scope(self.module)
@@ -126,67 +176,18 @@ class Scope:
         return expression, scope
 
 
-def _mentions(expression: cst.BaseExpression, name: str) -> bool:
-    """Whether an expression uses a name (an attribute of that name counts too: harmless)."""
-    return any(isinstance(n, cst.Name) and n.value == name for n in iter_preorder(expression))
-
-
-# Code that runs later, if at all, in a scope of its own: what it assigns is its own.
-_OWN_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-_COMPREHENSION_TYPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-
-
-def loop_changes(loop: cst.For | cst.While) -> frozenset[str]:
-    """The names a loop assigns on each iteration: in its target, test and body (nested blocks
-    included; not its ``else``, which runs once after it, nor a ``for``'s iterable, read once
-    before it). Assignments, augmented ones, ``:=``, ``for``/``with``/``except`` targets and
-    unpacking all count; functions, lambdas and classes defined in the loop assign their own
-    names, and a comprehension's targets are its own (its ``:=`` is not)."""
-    parts: list[cst.CSTNode] = (
-        [loop.target, loop.body] if isinstance(loop, cst.For) else [loop.test, loop.body]
-    )
+def _reads(expression: cst.BaseExpression) -> set[str]:
+    """The names an expression reads when it is evaluated (an attribute's name counts too:
+    harmless); not those in a lambda's body, which reads them when called."""
     names: set[str] = set()
-    targets: list[cst.CSTNode] = []
-    stack = parts
+    stack: list[cst.CSTNode] = [expression]
     while stack:
         node = stack.pop()
-        if isinstance(node, _OWN_SCOPES):
-            continue
-        if isinstance(node, cst.Assign):
-            targets.extend(target.target for target in node.targets)
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For)):
-            targets.append(node.target)
-        elif isinstance(node, cst.AsName):
-            targets.append(node.name)
-        if isinstance(node, _COMPREHENSION_TYPES):
-            stack.extend(_comprehension_parts(node))
-        else:
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        elif not isinstance(node, cst.Lambda):
             stack.extend(iter_children(node))
-    while targets:
-        target = targets.pop()
-        if isinstance(target, cst.Name):
-            names.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            targets.extend(element.value for element in target.elements)
-        elif isinstance(target, cst.StarredElement):
-            targets.append(target.value)
-    return frozenset(names)
-
-
-def _comprehension_parts(
-    node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp,
-) -> list[cst.CSTNode]:
-    """What a comprehension may assign in the enclosing scope through ``:=``: all but its
-    ``for`` targets."""
-    parts: list[cst.CSTNode] = (
-        [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
-    )
-    clause: cst.CompFor | None = node.for_in
-    while clause is not None:
-        parts.append(clause.iter)
-        parts.extend(clause.ifs)
-        clause = clause.inner_for_in
-    return parts
+    return names
 
 
 _QUOTES = frozenset({"'", '"'})

@@ -10,13 +10,17 @@ region is reported as a DV101 warning.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
-from durable_viz.errors import DurableVizError, SourceSyntaxError
-from durable_viz.graph import Diagnostic, ParseResult, Severity
-from durable_viz.parsers.base import run_deep
+from durable_viz.graph import Diagnostic, ParseResult
+from durable_viz.parsers.entry import (
+    HelperFiles,
+    by_position_and_message,
+    parse_guarded,
+    parse_result,
+    path_key,
+)
 from durable_viz.parsers.treesitter import Source, syntax_diagnostics
 from durable_viz.parsers.typescript.analyzer import Analyzer
 from durable_viz.parsers.typescript.module import SDK_PACKAGE, ModuleInfo, grammar_for
@@ -37,8 +41,7 @@ class TypeScriptParser:
     language: ClassVar[str] = "typescript"
 
     def __init__(self) -> None:
-        self._modules: dict[Path, ModuleInfo | None] = {}
-        self._main: ModuleInfo | None = None
+        self._files: HelperFiles[ModuleInfo] | None = None
         self._root: Path | None = None
         self._diagnostics: list[Diagnostic] = []
 
@@ -47,28 +50,20 @@ class TypeScriptParser:
     ) -> ParseResult:
         """Every ``withDurableExecution`` handler of a module, as workflows."""
         shown = display or str(path)
-        try:
-            return run_deep(lambda: self._parse(source, path, shown, root))
-        except RecursionError:
-            raise SourceSyntaxError(
-                "nesting too deep to analyse", path=shown, line=1, column=1
-            ) from None
+        return parse_guarded(lambda: self._parse(source, path, shown, root), shown)
 
     def _parse(self, source: str, path: Path, display: str, root: Path | None) -> ParseResult:
-        self._modules = {}
-        self._root = _key(root) if root is not None else None
+        self._root = path_key(root) if root is not None else None
         main = ModuleInfo(path, display, Source(source, grammar_for(path)), is_main=True)
-        self._main = main
         self._diagnostics = list(syntax_diagnostics(main.source, None))
-        self._modules[_key(path)] = main
+        self._files = HelperFiles(main, limit=MAX_MODULES, noun="module")
         analyzer = Analyzer(self.load_module)
         workflows = tuple(analyzer.workflow(handler, main) for handler in main.handlers)
-        diagnostics = sorted(
-            [*self._diagnostics, *analyzer.diagnostics],
-            key=lambda d: (d.file or "", d.line, d.column, d.code, d.message),
-        )
-        return ParseResult(
-            language=self.language, workflows=workflows, diagnostics=tuple(diagnostics)
+        return parse_result(
+            self.language,
+            workflows,
+            [*self._diagnostics, *self._files.diagnostics, *analyzer.diagnostics],
+            order=by_position_and_message,
         )
 
     def load_module(self, importer: ModuleInfo, specifier: str) -> ModuleInfo | None:
@@ -86,58 +81,20 @@ class TypeScriptParser:
         candidates.extend(base / f"index{ext}" for ext in _EXTENSIONS)
         for candidate in candidates:
             if candidate.is_file() and self._inside_root(candidate):
-                return self._read(candidate)
+                assert self._files is not None
+                return self._files.read(candidate, self._helper_module)
         return None
 
     def _inside_root(self, candidate: Path) -> bool:
         if self._root is None:
             return True
         try:
-            _key(candidate).relative_to(self._root)
+            path_key(candidate).relative_to(self._root)
         except ValueError:
             return False
         return True
 
-    def _read(self, path: Path) -> ModuleInfo | None:
-        key = _key(path)
-        if key in self._modules:
-            return self._modules[key]
-        if len(self._modules) >= MAX_MODULES:
-            return None
-        from durable_viz.api import read_source
-
-        main = self._main
-        assert main is not None
-        display = _display(path, main)
-        self._modules[key] = None  # a module importing itself back is read once
-        try:
-            text = read_source(path, display)
-        except DurableVizError as error:
-            self._diagnostics.append(
-                Diagnostic(
-                    severity=Severity.WARNING,
-                    code="DV107",
-                    message=f"helper module not read: {error.message}",
-                    line=error.line or 1,
-                    column=error.column or 1,
-                    file=display,
-                )
-            )
-            return None
-        module = ModuleInfo(path, display, Source(text, grammar_for(path)), is_main=False)
+    def _helper_module(self, path: Path, display: str, source: str) -> ModuleInfo:
+        module = ModuleInfo(path, display, Source(source, grammar_for(path)), is_main=False)
         self._diagnostics.extend(syntax_diagnostics(module.source, display))
-        self._modules[key] = module
         return module
-
-
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
-
-
-def _display(path: Path, main: ModuleInfo) -> str:
-    """How to name another module: relative to the main file, as the user named that one."""
-    relative = os.path.relpath(_key(path), _key(main.path).parent)
-    return (Path(main.display).parent / relative).as_posix()

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from durable_viz.graph import Diagnostic, Kind, Node, Severity, Workflow
 from durable_viz.parsers.base import prune
 from durable_viz.parsers.typescript.chains import CHAIN_METHODS, Chains
-from durable_viz.parsers.typescript.control import LABEL_LIMIT, ControlFlow, block
+from durable_viz.parsers.typescript.control import LABEL_LIMIT, block
 from durable_viz.parsers.typescript.declared import declare_params
 from durable_viz.parsers.typescript.helpers import MAX_INLINE_DEPTH, Helpers
+from durable_viz.parsers.typescript.loops import assigned_by
 from durable_viz.parsers.typescript.module import FunctionInfo, HandlerInfo, ModuleInfo, text
 from durable_viz.parsers.typescript.patterns import forget_names
 from durable_viz.parsers.typescript.syntax import (
@@ -32,6 +33,7 @@ from durable_viz.parsers.typescript.syntax import (
 from durable_viz.parsers.typescript.syntax import (
     callee as call_callee,
 )
+from durable_viz.parsers.typescript.trying import TryBlocks
 from durable_viz.parsers.typescript.values import Scope, object_fields
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ _LOGICAL = frozenset({"&&", "||", "??"})
 ModuleLoader = Callable[[ModuleInfo, str], "ModuleInfo | None"]
 
 
-class Analyzer(ControlFlow, Helpers, Chains):
+class Analyzer(TryBlocks, Helpers, Chains):
     """Builds workflows for the handlers of one module (and the helpers they reach)."""
 
     def __init__(self, load_module: ModuleLoader) -> None:
@@ -81,6 +83,7 @@ class Analyzer(ControlFlow, Helpers, Chains):
         self.operations: Operations = Operations(self)
         self.break_targets = []
         self.jumps_used = set()
+        self.leaving = {}
 
     # -- entry -----------------------------------------------------------------------------------
 
@@ -136,9 +139,14 @@ class Analyzer(ControlFlow, Helpers, Chains):
     def function_body(self, function: Syntax, scope: Scope, exits: str) -> list[Node]:
         """The nodes of a function's body (a block, or an arrow's expression)."""
         statements = statements_of(function)
-        if statements is None:
-            return self.scan(field(function, "body"), scope)
-        return self.statements(statements, scope, exits, top=True)
+        # Its return ends it, not the code around it (which may share the scope).
+        dead = scope.dead
+        try:
+            if statements is None:
+                return self.scan(field(function, "body"), scope)
+            return self.statements(statements, scope, exits, top=True)
+        finally:
+            scope.dead = dead
 
     # -- helpers for building nodes --------------------------------------------------------------
 
@@ -220,6 +228,7 @@ class Analyzer(ControlFlow, Helpers, Chains):
             nodes = self.scan(values[0], scope) if values else []
             if not last:
                 nodes.append(self.node(Kind.RETURN, "return", statement, scope, scope=exits))
+            scope.dead = True
             return nodes
         if kind == "throw_statement":
             values = kids(statement)
@@ -227,9 +236,10 @@ class Analyzer(ControlFlow, Helpers, Chains):
             nodes.append(
                 self.node(Kind.RAISE, self.throw_label(statement, scope), statement, scope)
             )
+            scope.dead = True
             return nodes
         if kind in ("break_statement", "continue_statement"):
-            return [self.jump(statement)]
+            return [self.jump(statement, scope)]
         if kind == "statement_block":
             return self.statements(kids(statement), scope, exits, top=False)
         if kind == "labeled_statement":
@@ -382,6 +392,18 @@ class Analyzer(ControlFlow, Helpers, Chains):
 
     def call(self, call: Syntax, scope: Scope) -> list[Node]:
         """A call: a durable operation, a helper to inline, or a plain call to look inside."""
+        nodes = self.called(call, scope)
+        callee = call_callee(call)
+        if callee is not None and callee.type == "identifier" and text(callee) in scope.functions:
+            # A closure may assign the enclosing function's names: after the call they hold
+            # values the source does not show here.
+            changed = assigned_by(scope.functions[text(callee)].node)
+            if changed:
+                scope.unsettle(changed)
+        return nodes
+
+    def called(self, call: Syntax, scope: Scope) -> list[Node]:
+        """What a call runs (see :meth:`call`)."""
         operations = self.operations
         callee = call_callee(call)
         if callee is None:

@@ -1,6 +1,6 @@
 """Control structures of TypeScript/JavaScript as model nodes: ``if``/``else if``, ``switch``
-with fallthrough, the loops, ``try``/``catch``/``finally`` (an ``instanceof`` chain in a catch
-reads as one handler per error type), ternaries and ``&&``/``||``/``??`` choosing operations."""
+with fallthrough, the loops, ternaries and ``&&``/``||``/``??`` choosing operations
+(``try``/``catch``/``finally`` are in :mod:`.trying`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
 from durable_viz.parsers.base import one_line
+from durable_viz.parsers.paths import Paths
 from durable_viz.parsers.typescript.loops import enter_loop
 from durable_viz.parsers.typescript.module import text
 from durable_viz.parsers.typescript.syntax import field, kids, unwrap
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from durable_viz.parsers.typescript.values import Scope
 
-__all__ = ["LABEL_LIMIT", "ControlFlow", "block"]
+__all__ = ["LABEL_LIMIT", "ControlFlow", "block", "condition_of"]
 
 LABEL_LIMIT = 80
 
@@ -34,6 +35,7 @@ _LABELLED = frozenset(
     }
 )
 """Statements a label gives a name jumps can use (the node they make comes last)."""
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 _TERMINAL = frozenset(
     {"break_statement", "return_statement", "throw_statement", "continue_statement"}
 )
@@ -48,6 +50,9 @@ class ControlFlow:
     jumps_used: set[str]
     """Labels some ``break`` node names: a switch's made-up one (:func:`switch_label`) or one
     the code writes."""
+    leaving: dict[str, Paths]
+    """The ways out of each switch or labelled block being read, by the label its breaks name:
+    a ``break`` takes the names as they are to the end of it."""
 
     # -- supplied by the analyzer ----------------------------------------------------------------
 
@@ -80,15 +85,30 @@ class ControlFlow:
 
     def loop_body(self, statement: Syntax | None, scope: Scope, exits: str) -> list[Node]:
         self.break_targets.append(("loop", None))
+        dead = scope.dead
         try:
             return self.branch(statement, scope, exits)
         finally:
             self.break_targets.pop()
+            scope.dead = dead  # the loop may end, or be left by a break
+
+    @staticmethod
+    def paths(scope: Scope) -> Paths:
+        """The ways through a branching construct starting here (see :mod:`..paths`)."""
+        return Paths(scope, text)
 
     # -- statements ------------------------------------------------------------------------------
 
-    def jump(self, statement: Syntax) -> Node:
+    def jump(self, statement: Syntax, scope: Scope) -> Node:
         """``break``/``continue``, with the label it names (a made-up one for a ``switch``)."""
+        node = self._jump(statement)
+        leaving = self.leaving.get(node.jump_label or "") if node.kind is Kind.BREAK else None
+        if leaving is not None and leaving.scope is scope and not scope.dead:
+            leaving.arrive(scope.values, scope.unknown)
+        scope.dead = True
+        return node
+
+    def _jump(self, statement: Syntax) -> Node:
         named = field(statement, "label")
         target = text(named) if named is not None else None
         if statement.type == "continue_statement":
@@ -118,7 +138,22 @@ class ControlFlow:
         label = text(named) if named is not None else None
         if label is not None:
             self.jumps_used.discard(label)  # an earlier statement's, by the same name
-        nodes = self.statement(body, scope, exits, last)
+        leaving = None
+        if label is not None and body.type not in _LOOPS:
+            # ``break label`` takes the names as they are to the end of the statement.
+            leaving = self.paths(scope)
+            saved = self.leaving.get(label)
+            self.leaving[label] = leaving
+        try:
+            nodes = self.statement(body, scope, exits, last)
+        finally:
+            if leaving is not None and label is not None:
+                leaving.end()
+                leaving.join()
+                if saved is None:
+                    del self.leaving[label]
+                else:
+                    self.leaving[label] = saved
         if label is None or not nodes:
             return nodes
         if body.type in _LABELLED:
@@ -140,11 +175,16 @@ class ControlFlow:
 
     def condition(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
         """``if``/``else if``/``else``: an ``else if`` is a condition on the "no" outcome."""
-        test = _test(statement)
+        test = condition_of(statement)
         before = self.scan(test, scope)
+        # Each branch starts from the names as they were; see durable_viz.parsers.paths.
+        paths = self.paths(scope)
+        paths.start()
         yes = self.branch(field(statement, "consequence"), scope, exits)
+        paths.end()
         blocks = [block("outcome", yes, "yes")]
         alternative = field(statement, "alternative")
+        paths.start()
         if alternative is not None:
             inner = kids(alternative)
             otherwise = inner[0] if inner else None
@@ -152,6 +192,8 @@ class ControlFlow:
                 blocks.append(block("outcome", self.condition(otherwise, scope, exits), "no"))
             else:
                 blocks.append(block("outcome", self.branch(otherwise, scope, exits), "no"))
+        paths.end()
+        paths.join()
         label = scope.module.code(test, LABEL_LIMIT) if test is not None else "if"
         node = self.node(
             Kind.CONDITION,
@@ -170,7 +212,7 @@ class ControlFlow:
 
         ``name`` is the label the code gives it (``route: switch ...``), if any.
         """
-        test = _test(statement)
+        test = condition_of(statement)
         before = self.scan(test, scope)
         body = field(statement, "body")
         groups: list[tuple[list[str], list[Syntax]]] = []
@@ -192,6 +234,9 @@ class ControlFlow:
         blocks: list[Block] = []
         jump = name or switch_label(statement, scope)
         self.break_targets.append(("switch", jump))
+        paths = self.paths(scope)
+        saved = self.leaving.get(jump)
+        self.leaving[jump] = paths
         try:
             for index, (labels, statements) in enumerate(groups):
                 # A case without ``break`` runs on into the next: its block repeats the next
@@ -203,11 +248,20 @@ class ControlFlow:
                     run.extend(_until_break(groups[following][1]))
                 if run and _plain_break(run[-1]):
                     run.pop()  # the case ends here anyway: no jump to draw
+                paths.start()
                 nodes = self.statements(run, scope, exits, top=False)
+                paths.end()
                 label = "default" if "default" in labels else "case " + " | ".join(labels)
                 blocks.append(block("outcome", nodes, label))
         finally:
             self.break_targets.pop()
+            if saved is None:
+                del self.leaving[jump]
+            else:
+                self.leaving[jump] = saved
+        if not exhaustive:
+            paths.skip()
+        paths.join()
         label = one_line(f"switch {scope.module.code(test)}" if test else "switch", LABEL_LIMIT)
         node = self.node(
             Kind.CONDITION,
@@ -266,7 +320,7 @@ class ControlFlow:
 
     def while_loop(self, statement: Syntax, scope: Scope, exits: str, *, do: bool) -> list[Node]:
         """``while`` and ``do ... while``; ``while (true)`` is left only by break/return/throw."""
-        test = _test(statement)
+        test = condition_of(statement)
         changed = enter_loop(statement, scope)
         before = [] if do else self.scan(test, scope)
         body = self.loop_body(field(statement, "body"), scope, exits)
@@ -285,71 +339,20 @@ class ControlFlow:
         )
         return [*before, loop]
 
-    def try_block(self, statement: Syntax, scope: Scope, exits: str) -> list[Node]:
-        """``try``/``catch``/``finally``."""
-        blocks = [block("body", self.branch(field(statement, "body"), scope, exits), "try")]
-        catch_all = False
-        handler = field(statement, "handler")
-        if handler is not None:
-            parameter = field(handler, "parameter")
-            if parameter is not None:
-                self.forget_pattern(parameter, scope)
-            handlers, catch_all = self.handlers(handler, parameter, scope, exits)
-            blocks.extend(handlers)
-        finalizer = field(statement, "finalizer")
-        if finalizer is not None:
-            body = self.branch(field(finalizer, "body"), scope, exits)
-            blocks.append(block("finally", body, "finally"))
-        return [
-            self.node(Kind.TRY, "try", statement, scope, blocks=tuple(blocks), catch_all=catch_all)
-        ]
-
-    def handlers(
-        self, handler: Syntax, parameter: Syntax | None, scope: Scope, exits: str
-    ) -> tuple[list[Block], bool]:
-        """The handler blocks of a catch clause, and whether it catches every error.
-
-        ``catch (e) { if (e instanceof A) {...} else if (e instanceof B) {...} else throw e; }``
-        is how TypeScript writes typed handlers: it reads as handlers ``A`` and ``B``.
-        """
-        body = field(handler, "body")
-        statements = kids(body) if body is not None else []
-        error = (
-            text(parameter) if parameter is not None and parameter.type == "identifier" else None
-        )
-        chain = statements[0] if len(statements) == 1 else None
-        if error is None or chain is None or _instance_type(chain, error) is None:
-            nodes = self.branch(body, scope, exits)
-            return [block("handler", nodes, "error")], True
-        blocks: list[Block] = []
-        current: Syntax | None = chain
-        while current is not None:
-            error_type = _instance_type(current, error) if current.type == "if_statement" else None
-            if error_type is None:
-                if _rethrows(current, error):
-                    return blocks, False
-                blocks.append(block("handler", self.branch(current, scope, exits), "error"))
-                return blocks, True
-            blocks.append(
-                block(
-                    "handler", self.branch(field(current, "consequence"), scope, exits), error_type
-                )
-            )
-            alternative = field(current, "alternative")
-            inner = kids(alternative) if alternative is not None else []
-            current = inner[0] if inner else None
-        # Errors of other types are caught and dropped: an empty handler catches them.
-        blocks.append(block("handler", [], "error"))
-        return blocks, True
-
     # -- expressions -----------------------------------------------------------------------------
 
     def ternary(self, expression: Syntax, scope: Scope) -> list[Node]:
         """``test ? a : b`` choosing between operations."""
         test = field(expression, "condition")
         before = self.scan(test, scope)
+        paths = self.paths(scope)
+        paths.start()
         yes = self.scan(field(expression, "consequence"), scope)
+        paths.end()
+        paths.start()
         no = self.scan(field(expression, "alternative"), scope)
+        paths.end()
+        paths.join()
         if not yes and not no:
             return before
         label = scope.module.code(test, LABEL_LIMIT) if test is not None else "?"
@@ -366,7 +369,12 @@ class ControlFlow:
         """``a && op()`` runs the operation only when ``a`` holds (``||``/``??``: when not)."""
         left, right = field(expression, "left"), field(expression, "right")
         before = self.scan(left, scope)
+        paths = self.paths(scope)  # the right side may not run
+        paths.start()
         after = self.scan(right, scope)
+        paths.end()
+        paths.skip()
+        paths.join()
         if not after or right is None:
             return before
         runs_on = "yes" if operator == "&&" else "no"
@@ -393,7 +401,8 @@ def block(
     return Block(role=role, label=label, nodes=tuple(nodes), dynamic=dynamic)
 
 
-def _test(statement: Syntax) -> Syntax | None:
+def condition_of(statement: Syntax) -> Syntax | None:
+    """The test of an ``if``/``while``/``switch`` (or a ``switch``'s value), unwrapped."""
     condition = field(statement, "condition") or field(statement, "value")
     return unwrap(condition) if condition is not None else None
 
@@ -447,34 +456,6 @@ def _header(statement: Syntax, scope: Scope) -> str:
     end = body.start_byte if body is not None else statement.end_byte
     raw = scope.module.source.data[statement.start_byte : end].decode("utf-8", "replace")
     return one_line(raw, LABEL_LIMIT)
-
-
-def _instance_type(statement: Syntax, error: str) -> str | None:
-    """``X`` when a statement is ``if (error instanceof X)``."""
-    if statement.type != "if_statement":
-        return None
-    test = _test(statement)
-    if test is None or test.type != "binary_expression":
-        return None
-    operator, left, right = field(test, "operator"), field(test, "left"), field(test, "right")
-    if operator is None or text(operator) != "instanceof" or left is None or right is None:
-        return None
-    if text(unwrap(left)) != error:
-        return None
-    return text(right)
-
-
-def _rethrows(statement: Syntax | None, error: str) -> bool:
-    """Whether a statement (or a block holding only it) is ``throw error``."""
-    if statement is None:
-        return False
-    if statement.type == "statement_block":
-        inner = kids(statement)
-        return len(inner) == 1 and _rethrows(inner[0], error)
-    if statement.type != "throw_statement":
-        return False
-    thrown = kids(statement)
-    return bool(thrown) and text(unwrap(thrown[0])) == error
 
 
 def _first_call(expression: Syntax) -> Syntax | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from durable_viz.parsers.typescript.module import text
 from durable_viz.parsers.typescript.patterns import pattern_names
 from durable_viz.parsers.typescript.syntax import field, kids
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from durable_viz.parsers.typescript.values import Scope
 
-__all__ = ["enter_loop"]
+__all__ = ["assigned_by", "changed_in", "enter_loop"]
 
 LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 
@@ -30,9 +31,48 @@ _ONCE_BEFORE = {"for_statement": "initializer", "for_in_statement": "right"}
 def enter_loop(loop: Node, scope: Scope) -> frozenset[str]:
     """The names ``loop`` changes, forgotten in ``scope`` for the loop (call once its part that
     runs before it is read); the caller forgets them again after the loop."""
-    changed = changed_in(loop, scope.module.loop_changes)
+    changed = changed_in(loop, scope.module.loop_changes) | _closures_called(loop, scope)
     scope.unsettle(changed)
     return changed
+
+
+def assigned_by(function: Node) -> frozenset[str]:
+    """The names a function assigns (``=``, ``+=``, ``++``): a closure assigns the enclosing
+    function's ``let`` that way (its own locals count too, which only makes names unknown)."""
+    names: set[str] = set()
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if node.type in ("assignment_expression", "augmented_assignment_expression"):
+            target = field(node, "left")
+        elif node.type == "update_expression":
+            target = field(node, "argument")
+        else:
+            target = None
+        if target is not None:
+            names.update(pattern_names(target))
+        stack.extend(kids(node))
+    return frozenset(names)
+
+
+def _closures_called(loop: Node, scope: Scope) -> frozenset[str]:
+    """The names the functions declared in the enclosing code that ``loop`` calls assign: they
+    change from one iteration to the next too."""
+    changing = {
+        name: found for name, f in scope.functions.items() if (found := assigned_by(f.node))
+    }
+    if not changing:
+        return _NONE
+    names: set[str] = set()
+    stack = [loop]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            callee = field(node, "function")
+            if callee is not None and callee.type == "identifier":
+                names.update(changing.get(text(callee), ()))
+        stack.extend(kids(node))
+    return frozenset(names)
 
 
 def changed_in(loop: Node, cache: dict[tuple[int, int], frozenset[str]]) -> frozenset[str]:
@@ -70,6 +110,8 @@ def changed_in(loop: Node, cache: dict[tuple[int, int], frozenset[str]]) -> froz
         target = _target(node)
         own = frozenset(pattern_names(target)) if target is not None else _NONE
         done.append(union([own, *parts]))
+    if key not in cache:  # not a loop: a ``try`` body, say
+        cache[key] = done[-1]
     return cache[key]
 
 

@@ -4,6 +4,7 @@ sub-workflows they run (child and retry bodies, submitters; fan-outs are in :mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from durable_viz.graph import Block, Kind, Node
@@ -11,6 +12,7 @@ from durable_viz.parsers.base import (
     NONE_NAME,
     one_line,
 )
+from durable_viz.parsers.operations import operation_node
 from durable_viz.parsers.typescript.batches import Batches, returned
 from durable_viz.parsers.typescript.control import block
 from durable_viz.parsers.typescript.declared import declare_params, string_typed
@@ -73,19 +75,6 @@ NOT_OPERATIONS = frozenset(
     }
 )
 """DurableContext members that are not operations."""
-
-_FALLBACK_LABEL = {
-    Kind.STEP: "step",
-    Kind.WAIT: "wait",
-    Kind.INVOKE: "invoke",
-    Kind.PARALLEL: "parallel",
-    Kind.MAP: "map",
-    Kind.CHILD_CONTEXT: "child context",
-    Kind.CREATE_CALLBACK: "callback",
-    Kind.WAIT_FOR_CALLBACK: "wait for callback",
-    Kind.WAIT_FOR_CONDITION: "wait for condition",
-    Kind.WITH_RETRY: "with retry",
-}
 
 _FUNCTION_PARAMS = frozenset({"func", "submitter", "check"})
 _NAME_TYPES = frozenset({"string", "template_string", "undefined", "null"})
@@ -255,13 +244,11 @@ class Operations(Batches):
         item_namer: Syntax | None = None
         if "config" in args:
             config, notes, item_namer = read_config(args["config"], scope)
+        duration: str | None = None
         target: str | None = None
         blocks: tuple[Block, ...] = ()
         if kind is Kind.WAIT and "duration" in args:
             duration = read_duration(args["duration"], scope)
-            if duration is not None:
-                config["duration"] = duration
-                notes.insert(0, duration)
         elif kind is Kind.INVOKE and "function_name" in args:
             target = evaluate_name(args["function_name"], scope).label
         elif kind is Kind.PARALLEL and "functions" in args:
@@ -274,45 +261,18 @@ class Operations(Batches):
             submitted = self.body(args["submitter"], scope, 1)
             if submitted:
                 blocks = (block("body", submitted, "submitter"),)
-        if kind is Kind.WITH_RETRY and name.name is not None:
-            config["backoff_waits"] = f"{name.name}-backoff-{{n}}"
-        if name.name is None:
-            notes.append("unnamed")
-        label = name.label or self.fallback_label(kind, function, target, config, scope)
-        if kind is Kind.INVOKE and name.label and target:
-            notes.insert(0, f"calls {target}")
-        node = analyzer.node(
+        node = operation_node(
+            partial(analyzer.node, at=call, where=scope),
             kind,
-            label,
-            call,
-            scope,
-            name=name.name,
-            dynamic=name.dynamic,
-            blocks=blocks,
-            config=config,
-            annotations=tuple(notes),
+            name,
+            config,
+            notes,
+            describe=lambda: _describe(function, scope),
+            duration=duration,
             target=target,
+            blocks=blocks,
         )
         return [*before, node]
-
-    def fallback_label(
-        self,
-        kind: Kind,
-        function: Syntax | None,
-        target: str | None,
-        config: dict[str, str],
-        scope: Scope,
-    ) -> str:
-        """What to show for an operation the SDK records without a name."""
-        if kind is Kind.INVOKE and target:
-            return target
-        if kind is Kind.WAIT and "duration" in config:
-            return f"wait {config['duration']}"
-        if function is not None:
-            described = _describe(function, scope)
-            if described:
-                return described
-        return _FALLBACK_LABEL.get(kind, kind.value)
 
     # -- functions an operation runs -------------------------------------------------------------
 
@@ -424,8 +384,10 @@ class Operations(Batches):
         return self.body(returned, inner, context_index, extra)
 
 
-def _describe(function: Syntax, scope: Scope) -> str | None:
+def _describe(function: Syntax | None, scope: Scope) -> str | None:
     """A short description of the function an unnamed operation runs."""
+    if function is None:
+        return None
     resolved = unwrap(function)
     if is_function(resolved):
         body = returned(resolved)

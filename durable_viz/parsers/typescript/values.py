@@ -46,6 +46,8 @@ __all__ = [
 
 _MAX_DEPTH = 24
 _NAMES = frozenset({"identifier", "shorthand_property_identifier"})
+FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})
+"""Expressions that define a function (its body runs when called)."""
 
 
 @dataclass(eq=False)
@@ -66,6 +68,13 @@ class Scope:
             with the module the type is written in.
         unknown: local names holding a value the source does not show, which hide a module
             constant of the same name (``let attempt = 0`` at the top, changed in a loop).
+        dead: the code being read follows a ``return``, ``throw``, ``break`` or ``continue``
+            (see :mod:`durable_viz.parsers.paths`).
+        read: names the expressions bound in this scope (and read in it) read; assigning one
+            first makes those bindings keep what they mean (see :meth:`keep`). It only grows:
+            a branch's saved state may bring such a binding back.
+        origin: the scope this one is a kept copy of (see :meth:`keep`), which two ways of a
+            branch compare bindings by.
     """
 
     module: ModuleInfo
@@ -78,6 +87,9 @@ class Scope:
     strings: dict[str, str] = field(default_factory=dict)
     types: dict[str, tuple[Node, ModuleInfo]] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)
+    dead: bool = False
+    read: set[str] = field(default_factory=set)
+    origin: Scope | None = None
 
     def child(self) -> Scope:
         """A scope for a function nested here (closures see the enclosing names)."""
@@ -95,7 +107,13 @@ class Scope:
         )
 
     def bind(self, name: str, value: Node, scope: Scope) -> None:
-        """Bind a local name to an expression read in ``scope``; context aliases are tracked."""
+        """Bind a local name to an expression read in ``scope``; context aliases are tracked.
+
+        The binding means what its expression means here and now: ``name = a`` then ``a = "r"``
+        leaves ``name`` with ``a``'s value before (see :meth:`keep`).
+        """
+        if name in self.read:
+            self.keep()
         value = unwrap(value)
         if value.type in _NAMES and text(value) in scope.contexts:
             self.contexts.add(name)
@@ -103,14 +121,41 @@ class Scope:
             return
         self.contexts.discard(name)
         self.strings.pop(name, None)
-        if scope is self and _mentions(value, name):
-            # ``n = n + 1``: the value reads the name as it was before this assignment.
-            scope = self.child()
+        if scope is self:
+            names = _reads(value)
+            if name in names:
+                # ``n = n + 1``: the value reads the name as it was before this assignment.
+                scope = self.child()
+            else:
+                self.read.update(names)
         self.unknown.discard(name)
         self.values[name] = (value, scope)
 
+    def keep(self) -> None:
+        """A name some binding here reads is about to change: the expressions bound in this
+        scope are read from now on in a copy of it as it is, so they keep their value.
+
+        Bindings are read lazily, in the live scope, which is cheap; this copy is made only
+        when a name they read is assigned again. A function expression keeps reading the live
+        scope: its body runs when called and sees the names as they are then.
+        """
+        values = self.values
+        live = [
+            key
+            for key, (value, scope) in values.items()
+            if scope is self and value.type not in FUNCTIONS
+        ]
+        if not live:
+            return
+        frozen = self.child()
+        frozen.origin = self
+        for key in live:
+            values[key] = frozen.values[key] = (values[key][0], frozen)
+
     def forget(self, name: str) -> None:
         """A name rebound to something unknown no longer means what it meant."""
+        if name in self.read:
+            self.keep()
         self.contexts.discard(name)
         self.values.pop(name, None)
         self.functions.pop(name, None)
@@ -128,6 +173,7 @@ class Scope:
         if not names:
             return
         frozen = self.child()
+        frozen.origin = self
         for values in (frozen.values, self.values):
             for key, (value, scope) in values.items():
                 if scope is self:
@@ -168,15 +214,18 @@ class Scope:
         return expression, scope
 
 
-def _mentions(expression: Node, name: str) -> bool:
-    """Whether an expression uses a name (anywhere in it: harmless when it is not that one)."""
+def _reads(expression: Node) -> set[str]:
+    """The names an expression reads when it is evaluated (a property's name counts too:
+    harmless); not those in a function expression's body, which reads them when called."""
+    names: set[str] = set()
     stack = [expression]
     while stack:
         node = stack.pop()
-        if node.type in _NAMES and text(node) == name:
-            return True
-        stack.extend(node.named_children)
-    return False
+        if node.type in _NAMES:
+            names.add(text(node))
+        elif node.type not in FUNCTIONS:
+            stack.extend(node.named_children)
+    return names
 
 
 def member_value(expression: Node, scope: Scope, depth: int = 0) -> tuple[Node, Scope] | None:
