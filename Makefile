@@ -49,8 +49,11 @@ test: lint typecheck unit
 goldens: install node browser
 	$(BIN)/pytest -q tests/test_goldens.py --update-goldens
 
-bench: install
-	$(BIN)/python benchmarks/run.py
+## Every timing benchmark against its targets (each script's docstring states them).
+BENCHMARKS := python typescript java csharp render page
+bench: install browser
+	@status=0; for b in $(BENCHMARKS); do echo "== benchmarks/$$b.py"; \
+		$(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) tests/js/node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,8 +1,8 @@
-"""Timing benchmarks for durable-viz, with the targets the project holds itself to.
+"""Timing benchmarks for the Python parser, with the targets the project holds itself to.
 
-Run with ``make bench`` (or ``python benchmarks/run.py [--runs N]``). Each figure is the median
-wall time of N cold runs of a fresh interpreter; the machines are noisy, so the targets compare
-ratios measured in the same run rather than absolute numbers.
+Run with ``python benchmarks/python.py [--runs N]`` (``make bench`` runs every benchmark). Each
+figure is the median wall time of N cold runs of a fresh interpreter; the machines are noisy, so
+the targets compare ratios measured in the same run rather than absolute numbers.
 
 Targets:
 - cold ``durable-viz EXAMPLE --format json`` <= 1.15 x ``python -c "import libcst, typer;
@@ -66,7 +66,9 @@ def generate_handler(lines: int) -> str:
 
 def _once(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+    )
     return time.perf_counter() - start
 
 
