@@ -38,19 +38,22 @@ def assigned_in(parts: list[cst.CSTNode]) -> frozenset[str]:
     may see changed or not."""
     names: set[str] = set()
     targets: list[cst.CSTNode] = []
-    stack = parts
+    stack = list(parts)
     while stack:
         node = stack.pop()
-        if isinstance(node, _OWN_SCOPES):
+        # Exact types, not isinstance: libcst's node classes are ABCs, whose isinstance checks
+        # cost several times a dict lookup, and this walk sees every node of every loop body.
+        role = _ROLES.get(type(node))
+        if role == _OWN:
             continue
-        if isinstance(node, cst.Assign):
-            targets.extend(target.target for target in node.targets)
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For)):
-            targets.append(node.target)
-        elif isinstance(node, cst.AsName):
-            targets.append(node.name)
-        if isinstance(node, _COMPREHENSION_TYPES):
-            stack.extend(_comprehension_parts(node))
+        if role == _ASSIGN:
+            targets.extend(target.target for target in node.targets)  # type: ignore[attr-defined]
+        elif role == _TARGET:
+            targets.append(node.target)  # type: ignore[attr-defined]
+        elif role == _AS_NAME:
+            targets.append(node.name)  # type: ignore[attr-defined]
+        if role == _COMPREHENSION:
+            stack.extend(_comprehension_parts(node))  # type: ignore[arg-type]
         else:
             stack.extend(iter_children(node))
     while targets:
@@ -62,6 +65,16 @@ def assigned_in(parts: list[cst.CSTNode]) -> frozenset[str]:
         elif isinstance(target, cst.StarredElement):
             targets.append(target.value)
     return frozenset(names)
+
+
+_OWN, _ASSIGN, _TARGET, _AS_NAME, _COMPREHENSION = range(5)
+_ROLES: dict[type[cst.CSTNode], int] = {
+    **dict.fromkeys(_OWN_SCOPES, _OWN),
+    cst.Assign: _ASSIGN,
+    **dict.fromkeys((cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For), _TARGET),
+    cst.AsName: _AS_NAME,
+    **dict.fromkeys(_COMPREHENSION_TYPES, _COMPREHENSION),
+}
 
 
 def nonlocals(function: cst.FunctionDef) -> frozenset[str]:

@@ -175,6 +175,27 @@ if hasattr(ast, "TryStar"):  # Python 3.11+
     _AST_CATEGORIES[ast.TryStar] = "try"
 
 
+def _ast_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of an ast tree, in no particular order (partners are sorted by position).
+
+    ``ast.walk`` makes a generator per node for its children; reading the fields directly is
+    about twice as fast, and this runs over every node of the module.
+    """
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
+    return found
+
+
 def _callee(node: cst.Call) -> str | None:
     func = node.func
     if isinstance(func, cst.Name):
@@ -224,7 +245,7 @@ class Positions:
             if category is not None:
                 ours.setdefault(category, []).append(node)
         theirs: dict[str, list[Any]] = {}
-        for partner in ast.walk(tree):
+        for partner in _ast_nodes(tree):
             category = _AST_CATEGORIES.get(type(partner))
             if category is not None:
                 theirs.setdefault(category, []).append(partner)
