@@ -13,14 +13,12 @@ Targets:
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from timing import ROOT, cold, in_process
+
 COLD_TARGET = 0.100
 BIG_TARGET = 0.5
 
@@ -81,33 +79,6 @@ def generate_workflow(lines: int) -> str:
         index += 1
     out += ["        return new Output();", "    }", "}"]
     return "\n".join(out) + "\n"
-
-
-def _once(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
-    )
-    return time.perf_counter() - start
-
-
-def cold(command: list[str], runs: int) -> float:
-    """Median wall time of ``runs`` fresh runs of ``command`` (after one warm-up)."""
-    _once(command)
-    return statistics.median(_once(command) for _ in range(runs))
-
-
-def in_process(path: Path, runs: int) -> float:
-    """Median time to load and render one file as JSON inside this process."""
-    from durable_viz.api import load, render
-
-    load(path)  # grammar loading and imports are start-up, not per-file work
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        render(load(path), "json")
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> int:

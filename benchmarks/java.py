@@ -13,14 +13,13 @@ Targets:
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from timing import ROOT, cold
+
 EXAMPLES = sorted((ROOT / "examples" / "java").glob("*.java"))
 COLD_TARGET = 0.100
 BIG_TARGET = 0.5
@@ -67,20 +66,6 @@ def generate_handler(lines: int) -> str:
         index += 1
     out += ["        return null;", "    }", "}"]
     return "\n".join(out) + "\n"
-
-
-def _once(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
-    )
-    return time.perf_counter() - start
-
-
-def cold(command: list[str], runs: int) -> float:
-    """Median wall time of ``runs`` runs of a command, in seconds (one warm-up run first)."""
-    _once(command)
-    return statistics.median(_once(command) for _ in range(runs))
 
 
 IN_PROCESS = """

@@ -15,14 +15,12 @@ Targets:
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from timing import ROOT, cold_pair
 
 
 def _has_handler(path: Path) -> bool:
@@ -62,27 +60,6 @@ def generate_handler(lines: int) -> str:
         index += 1
     out.append("    return value_0")
     return "\n".join(out) + "\n"
-
-
-def _once(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
-    )
-    return time.perf_counter() - start
-
-
-def cold(command: list[str], runs: int) -> float:
-    """Median wall time of ``runs`` runs of a command, in seconds."""
-    return statistics.median(_once(command) for _ in range(runs))
-
-
-def cold_pair(floor: list[str], ours: list[str], runs: int) -> tuple[float, float]:
-    """Medians of two commands run alternately, so that machine noise hits both alike."""
-    _once(floor)
-    _once(ours)  # warm the file cache for both
-    pairs = [(_once(floor), _once(ours)) for _ in range(runs)]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 IN_PROCESS = """
