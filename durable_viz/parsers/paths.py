@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["Paths", "Tracked"]
+__all__ = ["Paths", "Tracked", "bound_here", "freeze"]
 
 _T = TypeVar("_T")
 
@@ -40,6 +40,30 @@ class Tracked(Protocol):
     def keep(self) -> None:
         """Names bound to expressions that read ``read`` keep what they mean now (one of those
         is about to change)."""
+
+
+def bound_here(scope: Any, keeps: Callable[[Any], bool] | None = None) -> list[str]:
+    """The names ``scope`` binds to an expression read lazily in ``scope`` itself (those a
+    closure over an enclosing scope binds are read there), optionally only those ``keeps``
+    accepts."""
+    return [
+        key
+        for key, bound in scope.values.items()
+        if type(bound) is tuple and bound[1] is scope and (keeps is None or keeps(bound[0]))
+    ]
+
+
+def freeze(scope: Any, names: list[str]) -> None:
+    """From now on, read the expressions bound to ``names`` in a copy of ``scope`` as it is now,
+    so that a name they read keeps the value it has now when it is assigned again or changed by
+    a loop or a branch (how every parser's ``keep`` and ``unsettle`` do it)."""
+    if not names:
+        return
+    frozen = scope.child()
+    frozen.origin = scope
+    values, kept = scope.values, frozen.values
+    for name in names:
+        values[name] = kept[name] = (values[name][0], frozen)
 
 
 Text = Callable[[Any], object]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from durable_viz.graph import Via
 from durable_viz.parsers.csharp.syntax import FUNCTION_NODES, last_name, simple_name, text, unwrap
 from durable_viz.parsers.csharp.syntax import field as child
+from durable_viz.parsers.paths import bound_here, freeze
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -146,16 +147,7 @@ class Scope:
         :meth:`unsettle`). A lambda keeps reading the live scope: its body runs when called
         and sees the names as they are then.
         """
-        values = self.values
-        live = [key for key, bound in values.items() if _kept(bound, self)]
-        if not live:
-            return
-        frozen = self.child()
-        frozen.origin = self
-        for key in live:
-            bound = values[key]
-            if isinstance(bound, tuple):  # always (see _kept); says so to the type checker
-                values[key] = frozen.values[key] = (bound[0], frozen)
+        freeze(self, bound_here(self, lambda value: value.type not in FUNCTION_NODES))
 
     def bind_value(self, name: str, value: Binding) -> None:
         """Bind a local name to a known value or entry."""
@@ -186,12 +178,7 @@ class Scope:
         left to the code that rebinds them.
         """
         if any(name in self.values for name in names):
-            frozen = self.child()
-            frozen.origin = self
-            for values in (frozen.values, self.values):
-                for key, bound in values.items():
-                    if isinstance(bound, tuple) and bound[1] is self:
-                        values[key] = (bound[0], frozen)
+            freeze(self, bound_here(self))
         for name in names:
             self.values.pop(name, None)
         self.unknown.update(names)
@@ -275,9 +262,3 @@ def _reads(expression: Node) -> set[str]:
         elif node.type not in FUNCTION_NODES:
             stack.extend(node.named_children)
     return names
-
-
-def _kept(bound: Binding, scope: Scope) -> bool:
-    """Whether a binding is an expression read lazily in ``scope`` that :meth:`Scope.keep`
-    keeps (not a lambda: see there)."""
-    return isinstance(bound, tuple) and bound[1] is scope and bound[0].type not in FUNCTION_NODES

@@ -15,6 +15,7 @@ from durable_viz.parsers.base import (
     duration_text,
 )
 from durable_viz.parsers.java.module import field_of, named
+from durable_viz.parsers.paths import bound_here, freeze
 from durable_viz.parsers.sums import plus
 
 if TYPE_CHECKING:
@@ -120,14 +121,7 @@ class Scope:
         when a name they read is assigned again. A lambda keeps reading the live scope (the
         names it reads are effectively final anyway).
         """
-        values = self.values
-        live = [key for key, (value, scope) in values.items() if scope is self and _kept(value)]
-        if not live:
-            return
-        frozen = self.child()
-        frozen.origin = self
-        for key in live:
-            values[key] = frozen.values[key] = (values[key][0], frozen)
+        freeze(self, bound_here(self, _kept))
 
     def forget(self, name: str) -> None:
         """A name now holds something the source does not show."""
@@ -148,12 +142,7 @@ class Scope:
         """
         if not names:
             return
-        frozen = self.child()
-        frozen.origin = self
-        for values in (frozen.values, self.values):
-            for key, (value, scope) in values.items():
-                if scope is self:
-                    values[key] = (value, frozen)
+        freeze(self, bound_here(self))
         self.forget_values(names)
 
     def forget_values(self, names: Collection[str]) -> None:

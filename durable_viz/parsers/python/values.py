@@ -17,6 +17,7 @@ from durable_viz.parsers.base import (
     duration_text,
     retry_text,
 )
+from durable_viz.parsers.paths import bound_here, freeze
 from durable_viz.parsers.python.positions import iter_children
 from durable_viz.parsers.sums import plus
 
@@ -113,18 +114,7 @@ class Scope:
         when a name they read is assigned again. A lambda keeps reading the live scope: its
         body runs when called and sees the names as they are then.
         """
-        values = self.values
-        live = [
-            key
-            for key, (value, scope) in values.items()
-            if scope is self and not isinstance(value, cst.Lambda)
-        ]
-        if not live:
-            return
-        frozen = self.child()
-        frozen.origin = self
-        for key in live:
-            values[key] = frozen.values[key] = (values[key][0], frozen)
+        freeze(self, bound_here(self, lambda value: not isinstance(value, cst.Lambda)))
 
     def unsettle(self, names: Collection[str]) -> None:
         """Entering a loop that assigns ``names``: in it they hold no known value.
@@ -133,15 +123,8 @@ class Scope:
         copy of this scope as it was, so ``label = f"try-{n}"`` before a loop that changes ``n``
         still reads the value ``n`` had when ``label`` was set.
         """
-        if not any(name in self.values for name in names):
-            self.forget_values(names)
-            return
-        frozen = self.child()
-        frozen.origin = self
-        for values in (frozen.values, self.values):
-            for key, (value, scope) in values.items():
-                if scope is self:
-                    values[key] = (value, frozen)
+        if any(name in self.values for name in names):
+            freeze(self, bound_here(self))
         self.forget_values(names)
 
     def forget_values(self, names: Collection[str]) -> None:

@@ -15,6 +15,7 @@ from durable_viz.parsers.base import (
     duration_text,
     retry_text,
 )
+from durable_viz.parsers.paths import bound_here, freeze
 from durable_viz.parsers.sums import plus
 from durable_viz.parsers.typescript.module import text
 from durable_viz.parsers.typescript.syntax import (
@@ -139,18 +140,7 @@ class Scope:
         when a name they read is assigned again. A function expression keeps reading the live
         scope: its body runs when called and sees the names as they are then.
         """
-        values = self.values
-        live = [
-            key
-            for key, (value, scope) in values.items()
-            if scope is self and value.type not in FUNCTIONS
-        ]
-        if not live:
-            return
-        frozen = self.child()
-        frozen.origin = self
-        for key in live:
-            values[key] = frozen.values[key] = (values[key][0], frozen)
+        freeze(self, bound_here(self, lambda value: value.type not in FUNCTIONS))
 
     def forget(self, name: str) -> None:
         """A name rebound to something unknown no longer means what it meant."""
@@ -172,12 +162,7 @@ class Scope:
         """
         if not names:
             return
-        frozen = self.child()
-        frozen.origin = self
-        for values in (frozen.values, self.values):
-            for key, (value, scope) in values.items():
-                if scope is self:
-                    values[key] = (value, frozen)
+        freeze(self, bound_here(self))
         self.forget_values(names)
 
     def forget_values(self, names: Collection[str]) -> None:
