@@ -1,8 +1,14 @@
 """The ``durable-viz`` command: a thin typer layer over :mod:`durable_viz.api`.
 
+``durable-viz PATH`` draws; three subcommands do the rest: ``convert`` (a handler rewritten in
+another SDK language), ``scaffold`` (a handler skeleton from a JSON graph) and ``serve`` (the
+editor extension's long-lived process, JSON lines over stdio). A file that happens to be called
+``convert`` is drawn with ``durable-viz ./convert``.
+
 Every failure ends as one line on stderr, ``durable-viz: error: FILE:LINE:COL: message``, and an
 exit code: 0 on success, 1 when the input cannot be read, parsed or holds no handler, 2 on wrong
-usage. Never a traceback.
+usage, 70 for a fault of durable-viz itself (reported in one line too; ``DURABLE_VIZ_DEBUG=1``
+shows its traceback). Never a traceback otherwise.
 """
 
 from __future__ import annotations
@@ -40,6 +46,26 @@ class Direction(str, Enum):
     LR = "LR"
 
 
+class Language(str, Enum):
+    """Languages ``convert`` and ``scaffold`` write (aliases are accepted case-insensitively)."""
+
+    PYTHON = "python"
+    TYPESCRIPT = "typescript"
+    JAVA = "java"
+    CSHARP = "csharp"
+
+
+_LANGUAGE_ALIASES = {"py": "python", "ts": "typescript", "cs": "csharp", "c#": "csharp"}
+
+
+def _language(value: str) -> str:
+    try:
+        return Language(_LANGUAGE_ALIASES.get(value.lower(), value.lower())).value
+    except ValueError:
+        choices = ", ".join(language.value for language in Language)
+        raise typer.BadParameter(f"{value!r} is not one of {choices}") from None
+
+
 class UsageProblem(Exception):
     """Wrong usage found after typer parsed the options (exit 2)."""
 
@@ -58,7 +84,22 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.command(help="Draw the workflow of a durable-function handler (a file or a folder).")
+SUBCOMMANDS = ("convert", "scaffold", "serve")
+
+tools = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Rewrite a workflow in another language, or serve an editor.",
+)
+
+
+@app.command(
+    help="Draw the workflow of a durable-function handler (a file or a folder).",
+    epilog="Also: durable-viz convert PATH --to LANG; durable-viz scaffold GRAPH.json "
+    "--language LANG; durable-viz serve (for the VS Code extension). Each takes -h.",
+)
 def draw(
     path: Annotated[str, typer.Argument(help="A handler file, or a folder to search.")],
     output_format: Annotated[
@@ -115,6 +156,65 @@ def draw(
             str(p) for p in (diagnostic.file or path, diagnostic.line, diagnostic.column)
         )
         typer.echo(f"{PROG}: {diagnostic.severity.value}: {where}: {diagnostic.message}", err=True)
+
+
+_TO_HELP = "Language to write: python, typescript, java or csharp."
+
+
+@tools.command(help="Rewrite a handler's workflow as a skeleton in another SDK language.")
+def convert(
+    path: Annotated[str, typer.Argument(help="A handler file (or a folder with one workflow).")],
+    to: Annotated[str, typer.Option("--to", "-t", help=_TO_HELP, parser=_language, metavar="LANG")],
+    workflow: Annotated[
+        str | None,
+        typer.Option("--workflow", help="The workflow to convert, when there are several."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """See :func:`durable_viz.emit.convert`."""
+    from durable_viz.emit import convert as convert_workflow
+
+    _emit(convert_workflow(path, to, workflow=workflow), out)
+
+
+@tools.command(help="Write a handler skeleton from a JSON graph (durable-viz --format json).")
+def scaffold(
+    path: Annotated[str, typer.Argument(help="A JSON graph file, or - for stdin.")],
+    language: Annotated[
+        str,
+        typer.Option("--language", "-l", help=_TO_HELP, parser=_language, metavar="LANG"),
+    ],
+    workflow: Annotated[
+        str | None,
+        typer.Option("--workflow", help="The workflow to write, when there are several."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """See :func:`durable_viz.emit.scaffold`."""
+    from durable_viz.emit import scaffold as scaffold_workflow
+
+    _emit(scaffold_workflow(path, language, workflow=workflow), out)
+
+
+@tools.command(help="Serve the editor extension: JSON lines on stdin and stdout.")
+def serve() -> None:
+    """See :mod:`durable_viz.serve`."""
+    from durable_viz.serve import serve as serve_forever
+
+    code = serve_forever(sys.stdin.buffer, sys.stdout.buffer)
+    if code:
+        raise typer.Exit(code)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(out, text)
 
 
 def _open_page(text: str, out: Path | None) -> None:
@@ -176,7 +276,8 @@ def _fail(message: str, code: int) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` and return the exit code."""
-    command = typer.main.get_command(app)
+    chosen = tools if argv and argv[0] in SUBCOMMANDS else app
+    command = typer.main.get_command(chosen)
     try:
         command.main(args=argv, prog_name=PROG, standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -198,6 +299,15 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except Exception as error:  # a bug of ours: one line, not a traceback (unless debugging)
+        if os.environ.get("DURABLE_VIZ_DEBUG"):
+            raise
+        where = f" ({argv[0]})" if argv else ""
+        return _fail(
+            f"internal error{where}: {type(error).__name__}: {error}; please report it "
+            "(set DURABLE_VIZ_DEBUG=1 for the traceback)",
+            70,
+        )
     return 0
 
 

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from signature import signature
 
 from durable_viz.api import parse_source
-from durable_viz.edges import Graph, build_graph
+from durable_viz.edges import build_graph
 
 LANGUAGES = ("typescript", "java", "csharp")
 """The ports; Python is the reference each is compared with."""
@@ -3394,36 +3395,6 @@ case(
 
 
 # -- comparing ------------------------------------------------------------------------------------
-
-
-def signature(graph: Graph, annotations: bool) -> dict[str, Any]:
-    """What must match between languages for one workflow."""
-    nodes = []
-    for n in graph.nodes:
-        node = n.node
-        entry: tuple[Any, ...] = (
-            n.id,
-            n.kind.value,
-            node.name if node is not None else None,
-            node.dynamic if node is not None else False,
-            node.target if node is not None else None,
-            n.parent,
-            n.block_index,
-        )
-        if node is not None:
-            # The names of parallel branches and map items are names too (not condition labels).
-            entry += (
-                tuple(
-                    (b.role, b.label, b.dynamic)
-                    for b in node.blocks
-                    if b.role in ("branch", "item")
-                ),
-            )
-            if annotations:
-                entry += (node.annotations,)
-        nodes.append(entry)
-    edges = sorted((e.source, e.target, e.back, e.error) for e in graph.edges)
-    return {"nodes": nodes, "edges": edges}
 
 
 def signatures(language: str, source: str, annotations: bool) -> list[dict[str, Any]]:

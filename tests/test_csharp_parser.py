@@ -1999,3 +1999,109 @@ def test_names_changed_outside_loops(body: str, expected: tuple[str, str, bool])
     workflow = workflow_of(handler(body + "return new Output();\n"))
     (step,) = [n for n in walk(workflow.nodes) if n.kind is Kind.STEP]
     assert (step.label, step.name, step.dynamic) == expected
+
+
+def test_a_goto_out_of_nested_loops_is_a_labelled_break_and_continue() -> None:
+    # C# has no ``break outer``: a goto to the label after the outer loop leaves it, a goto to
+    # an empty labelled statement ending its body goes on with its next iteration.
+    body = """\
+        foreach (var order in input.Orders)
+        {
+            foreach (var line in order.Lines)
+            {
+                await ctx.StepAsync(async (_, ct) => 1, name: "check");
+                if (line.Missing) goto NextOrder;
+                if (line.Fatal) goto Done;
+            }
+            await ctx.StepAsync(async (_, ct) => 1, name: "ship");
+            NextOrder: ;
+        }
+        Done:
+        await ctx.StepAsync(async (_, ct) => 1, name: "after");
+        """
+    workflow = workflow_of(handler(body))
+    outer = find(workflow, "foreach order in input.Orders")
+    assert outer.jump_label == "Done"
+    jumps = [
+        (n.kind, n.jump_label)
+        for n in walk(workflow.nodes)
+        if n.kind in (Kind.BREAK, Kind.CONTINUE)
+    ]
+    assert jumps == [(Kind.CONTINUE, "Done"), (Kind.BREAK, "Done")]
+    assert edges(workflow) == {
+        "Start -> foreach order in input.Orders",
+        "foreach order in input.Orders -> foreach line in order.Lines",
+        "foreach order in input.Orders -> after [done]",
+        "foreach line in order.Lines -> check",
+        "foreach line in order.Lines -> ship [done]",
+        "check -> line.Missing",
+        "line.Missing -> foreach order in input.Orders [yes] (back)",
+        "line.Missing -> line.Fatal [no]",
+        "line.Fatal -> after [yes]",
+        "line.Fatal -> foreach line in order.Lines [no] (back)",
+        "ship -> foreach order in input.Orders [next item] (back)",
+        "after -> End",
+    }
+
+
+def test_a_goto_out_of_a_block_is_a_labelled_block_and_other_gotos_are_not_drawn() -> None:
+    body = """\
+        {
+            await ctx.StepAsync(async (_, ct) => 1, name: "look");
+            if (input.Hit) goto Found;
+            await ctx.StepAsync(async (_, ct) => 1, name: "miss");
+        }
+        Found: ;
+        Again:
+        await ctx.StepAsync(async (_, ct) => 1, name: "after");
+        if (input.Retry) goto Again;
+        switch (input.Kind) { case 1: goto case 2; case 2: break; }
+        """
+    workflow = workflow_of(handler(body))
+    scope = workflow.nodes[0]
+    assert (scope.kind, scope.jump_label) == (Kind.SCOPE, "Found")
+    assert [n.kind for n in walk(workflow.nodes)].count(Kind.BREAK) == 1
+    assert edges(workflow) == {
+        "Start -> look",
+        "look -> input.Hit",
+        "input.Hit -> after [yes]",
+        "input.Hit -> miss [no]",
+        "miss -> after",
+        "after -> End",
+    }
+
+
+def test_a_parallel_over_an_empty_written_out_array_has_no_branch() -> None:
+    # As in the other languages (``context.parallel([])``): nothing is built at run time.
+    body = """\
+        await ctx.ParallelAsync(new DurableBranch<string>[] { }, name: "none");
+        await ctx.MapAsync(new string[] { }, async (c, item, i, all, ct) => await c.StepAsync(async (_, t) => 1, name: "s"), name: "nothing");
+        """
+    result = parse(handler(body))
+    parallel, mapped = result.workflows[0].nodes
+    assert (parallel.name, parallel.blocks) == ("none", ())
+    assert (mapped.name, mapped.blocks) == ("nothing", ())
+    assert not [d for d in result.diagnostics if d.code == "DV105"]
+
+
+def test_a_goto_to_the_label_after_a_switch_leaves_the_switch_from_a_loop_inside_it() -> None:
+    body = """\
+        switch (input.Mode)
+        {
+            case "scan":
+                foreach (var shelf in input.Shelves)
+                {
+                    await ctx.StepAsync(async (_, ct) => 1, name: "scan");
+                    if (shelf.Empty) goto ScanDone;
+                }
+                await ctx.StepAsync(async (_, ct) => 1, name: "report");
+                break;
+        }
+        ScanDone: ;
+        await ctx.StepAsync(async (_, ct) => 1, name: "after");
+        """
+    workflow = workflow_of(handler(body))
+    switch = find(workflow, "switch input.Mode")
+    leave = next(n for n in walk(workflow.nodes) if n.kind is Kind.BREAK)
+    assert leave.jump_label == switch.jump_label
+    assert "shelf.Empty -> after [yes]" in edges(workflow)

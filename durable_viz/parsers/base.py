@@ -3,6 +3,7 @@ pruning of control structures that hold nothing durable, and deep-recursion safe
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ __all__ = [
     "NameValue",
     "completion_text",
     "duration_text",
+    "finite",
     "one_line",
     "prune",
     "retry_text",
@@ -86,6 +88,10 @@ def one_line(text: str, limit: int = 0) -> str:
 
 def duration_text(seconds: float) -> str:
     """A short duration: ``30s``, ``15m``, ``24h``, ``2d``, ``1h 30m``."""
+    if math.isnan(seconds):
+        return "?"
+    if seconds == math.inf:  # ``Duration.from_days(1e306)``: more seconds than a float holds
+        return "∞"
     if seconds <= 0:
         return "0s"
     whole = int(seconds)
@@ -99,6 +105,17 @@ def duration_text(seconds: float) -> str:
             parts.append(f"{whole // size}{unit}")
             whole %= size
     return " ".join(parts) if parts else f"{seconds:g}s"
+
+
+def finite(read: Callable[[], float | None]) -> float | None:
+    """What ``read`` evaluates a number the source writes to, or ``None`` when no finite float
+    stands for it: ``1e400`` is infinite, ``float(10**400)`` overflows. The callers do
+    arithmetic (``int()``, a duration's units) that would fail on either."""
+    try:
+        number = read()
+    except OverflowError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def retry_text(kind: str, attempts: int | None = None) -> str:

@@ -13,7 +13,11 @@ written as ``\\u`` escapes, so no label can close the tag or start a comment).
 
 The same page runs in the VS Code webview: the extension passes a ``nonce``, which is written on
 every ``<script>`` and ``<style>`` element and into the page's policy, and the script talks to its
-host through one small object (see ``static/host.js``).
+host through one small object (see ``static/host.js``). While the user types, the extension does
+not reload the page: it posts :func:`update`'s payload, which the page swaps in place
+(``static/update.js``), keeping its zoom, direction, tab and workflow. The editor's page holds
+one direction only (``parts_of(..., directions=...)``, half the drawing per keystroke): its
+direction toggle asks the host for an update in the other one.
 
 The script is written as a few files by concern (:data:`SCRIPTS`), inlined in that order into
 one ``<script>`` element, inside one function so that they share its scope and leak nothing into
@@ -26,6 +30,7 @@ import base64
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,11 +39,32 @@ from durable_viz.edges import GraphNode
 from durable_viz.render import Document, WorkflowView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import jinja2
 
-__all__ = ["CONTEXT_AFTER", "CONTEXT_BEFORE", "SCRIPTS", "render", "script"]
+__all__ = [
+    "CONTEXT_AFTER",
+    "CONTEXT_BEFORE",
+    "SCRIPTS",
+    "Parts",
+    "parts_of",
+    "render",
+    "script",
+    "update",
+    "valid_nonce",
+]
 
-SCRIPTS = ("host.js", "view.js", "routes.js", "details.js", "controls.js", "export.js", "main.js")
+SCRIPTS = (
+    "host.js",
+    "view.js",
+    "routes.js",
+    "details.js",
+    "controls.js",
+    "export.js",
+    "update.js",
+    "main.js",
+)
 """The page script's files under ``static/``, in the order they are inlined. They share one
 function scope; each file's top-level code runs in this order (a file's wiring uses only what
 earlier files define), and ``main.js``, last, starts the page."""
@@ -68,7 +94,90 @@ _JSON_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 JsonObject = dict[str, Any]
 
 
-def render(document: Document, nonce: str | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What the page shows of a document, rendered once for the page and for its updates.
+
+    Attributes:
+        title: the page's title.
+        views: the workflows drawn.
+        diagrams: ``(workflow index, direction, svg)`` for every workflow in each direction
+            drawn (both, unless :func:`parts_of` was told otherwise); the SVGs carry no nonce
+            (:func:`render` adds one, the page adds its own to updates).
+        mermaid_text: the Mermaid text.
+        json_text: the JSON graph document.
+        data: what the script needs beyond the SVGs (see :func:`_data`).
+    """
+
+    title: str
+    views: tuple[WorkflowView, ...]
+    diagrams: tuple[tuple[int, str, str], ...]
+    mermaid_text: str
+    json_text: str
+    data: JsonObject
+
+
+def valid_nonce(nonce: str) -> bool:
+    """Whether ``nonce`` can be written into a Content-Security-Policy as it is."""
+    return _NONCE.fullmatch(nonce) is not None
+
+
+def parts_of(document: Document, directions: tuple[str, ...] | None = None) -> Parts:
+    """Render everything the page shows of ``document`` (the SVGs, texts and data).
+
+    Args:
+        document: the files and workflows of one run.
+        directions: the directions to draw each workflow in. By default both (``TD``, ``LR``):
+            a page on its own toggles between them. The editor's page is given the one it shows
+            (half the drawing), and asks its host for the other when the user toggles.
+    """
+    from durable_viz.renderers import json_graph, mermaid
+    from durable_viz.renderers.svg import render_view
+
+    views = document.views
+    drawn = ("TD", "LR") if directions is None else directions
+    diagrams = tuple(
+        (index, direction, _diagram(view, direction, render_view))
+        for index, view in enumerate(views)
+        for direction in drawn
+    )
+    return Parts(
+        title=_title(document, views),
+        views=views,
+        diagrams=diagrams,
+        mermaid_text=mermaid.render(document),
+        json_text=json_graph.render(document),
+        data=_data(document, views),
+    )
+
+
+_DRAWN: list[tuple[tuple[object, ...], str]] = []
+"""The SVGs drawn last, most recent first, by everything :func:`~.svg.render_view` reads."""
+
+_DRAWN_MAX = 16
+"""Enough for both directions of the few workflows an editor shows in turn."""
+
+
+def _diagram(view: WorkflowView, direction: str, draw: Callable[[WorkflowView, str], str]) -> str:
+    """The SVG of ``view`` in ``direction``, drawn again only when what it shows changed.
+
+    An editor asks for a new picture on every keystroke, and most keystrokes (in a comment, in a
+    step's body) leave the workflow as it was: the same workflow value (every node, label, line
+    and column) gives the same SVG, so that one is reused. The key is compared by value, never
+    by identity, so nothing of an earlier document can leak into a later one.
+    """
+    key = (view.file.path, view.title, direction, view.workflow)
+    for at, (drawn_key, svg) in enumerate(_DRAWN):
+        if drawn_key == key:
+            _DRAWN.insert(0, _DRAWN.pop(at))
+            return svg
+    svg = draw(view, direction)
+    _DRAWN.insert(0, (key, svg))
+    del _DRAWN[_DRAWN_MAX:]
+    return svg
+
+
+def render(document: Document, nonce: str | None = None, *, parts: Parts | None = None) -> str:
     """Render a document as one self-contained interactive HTML page.
 
     Args:
@@ -76,6 +185,7 @@ def render(document: Document, nonce: str | None = None) -> str:
         nonce: a Content-Security-Policy nonce (letters, digits, ``+/=_-``) to write on every
             ``<script>`` and ``<style>`` element, as a host with a strict policy (the VS Code
             webview) needs. Without one, the page's own policy allows exactly its script by hash.
+        parts: the document's :func:`parts_of`, when the caller has them already.
 
     Returns:
         The HTML text; the same document (and nonce) always gives the same bytes.
@@ -85,21 +195,16 @@ def render(document: Document, nonce: str | None = None) -> str:
     """
     from markupsafe import Markup
 
-    from durable_viz.renderers import json_graph, mermaid
-    from durable_viz.renderers.svg import render_view
-
-    if nonce is not None and not _NONCE.fullmatch(nonce):
+    if nonce is not None and not valid_nonce(nonce):
         raise ValueError("nonce must be 1-200 letters, digits or '+/=_-'")
-    views = document.views
+    if parts is None:
+        parts = parts_of(document)
     diagrams = []
-    for index, view in enumerate(views):
-        for direction in ("TD", "LR"):
-            svg = render_view(view, direction)
-            if nonce is not None:
-                # Under the host's policy an SVG's own <style> needs the nonce as well. Labels
-                # cannot hold a raw "<style>": the SVG renderer escapes every "<" in text.
-                svg = svg.replace("<style>", f'<style nonce="{nonce}">')
-            diagrams.append({"index": index, "direction": direction, "svg": Markup(svg)})
+    for index, direction, svg in parts.diagrams:
+        # Under the host's policy an SVG's own <style> needs the nonce as well. Labels cannot
+        # hold a raw "<style>": the SVG renderer escapes every "<" in text.
+        text = svg if nonce is None else svg.replace("<style>", f'<style nonce="{nonce}">')
+        diagrams.append({"index": index, "direction": direction, "svg": Markup(text)})
     script = _script()
     style = _static("page.css")
     if nonce is not None:
@@ -109,14 +214,14 @@ def render(document: Document, nonce: str | None = None) -> str:
         policy_script = f"'sha256-{digest}'"
         policy_style = "'unsafe-inline'"
     page = _template().render(
-        title=_title(document, views),
+        title=parts.title,
         direction=document.direction,
-        views=views,
+        views=parts.views,
         diagrams=diagrams,
-        mermaid_text=mermaid.render(document),
-        json_text=json_graph.render(document),
+        mermaid_text=parts.mermaid_text,
+        json_text=parts.json_text,
         diagnostics=document.diagnostics,
-        data=Markup(_script_json(_data(document, views))),
+        data=Markup(_script_json(parts.data)),
         script=Markup(script),
         style=Markup(style),
         nonce=nonce,
@@ -129,6 +234,42 @@ def render(document: Document, nonce: str | None = None) -> str:
     # A name resolved from an escape such as "\ud800" holds a lone surrogate, which UTF-8 cannot
     # encode; the JSON block already wrote its own as escapes, any left in text become U+FFFD.
     return _LONE_SURROGATE.sub("\ufffd", page)
+
+
+def update(document: Document, *, parts: Parts | None = None) -> JsonObject:
+    """What a page already open needs to show ``document`` instead of what it shows.
+
+    The page (``static/update.js``) swaps its diagrams, data, texts and diagnostics in place,
+    keeping its zoom, direction, tab and workflow. The SVGs come without their ``<style>``: the
+    page adds it to each, with the nonce of its own script, from ``style``.
+
+    Returns:
+        ``{"title", "direction", "style", "diagrams": [{"index", "direction", "svg"}],
+        "mermaid", "json", "data"}``, JSON-serialisable.
+    """
+    from durable_viz.renderers.svg import STYLE
+
+    if parts is None:
+        parts = parts_of(document)
+    # The SVGs' one stylesheet travels once: a <style> parsed from text would be checked against
+    # the host's policy before the page could give it the nonce, so the page creates it.
+    own_style = f"<style>{STYLE}</style>"
+    return {
+        "title": parts.title,
+        "direction": document.direction,
+        "style": STYLE,
+        "diagrams": [
+            {
+                "index": index,
+                "direction": direction,
+                "svg": _LONE_SURROGATE.sub("\ufffd", svg.replace(own_style, "", 1)),
+            }
+            for index, direction, svg in parts.diagrams
+        ],
+        "mermaid": parts.mermaid_text,
+        "json": parts.json_text,
+        "data": parts.data,
+    }
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from durable_viz.edges import Edge, GraphNode
-from durable_viz.graph import Diagnostic, Kind
+from durable_viz.graph import Block, Diagnostic, Kind, Node, Workflow
 from durable_viz.render import Document, WorkflowView
 
 __all__ = ["SCHEMA_VERSION", "render", "to_dict"]
@@ -41,10 +41,16 @@ def render(document: Document) -> str:
     return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+_INLINE = frozenset({"blocks"})
+"""Keys whose lists of dicts stay on their node's line (a node is one record, blocks and all)."""
+
+
 def _is_record(value: object) -> bool:
-    """A dict holding no list of dicts: written on one line."""
+    """A dict holding no list of dicts (but a node's blocks): written on one line."""
     return isinstance(value, dict) and not any(
-        isinstance(v, list) and any(isinstance(i, dict) for i in v) for v in value.values()
+        isinstance(v, list) and any(isinstance(i, dict) for i in v)
+        for k, v in value.items()
+        if k not in _INLINE
     )
 
 
@@ -97,18 +103,71 @@ def to_dict(document: Document) -> JsonObject:
 
 
 def _workflow(view: WorkflowView) -> JsonObject:
-    return {
+    tree = _Tree(view.workflow)
+    data: JsonObject = {
         "name": view.workflow.name,
         "title": view.title,
         "file": view.file.path,
         "language": view.file.language,
         "line": view.workflow.line,
-        "nodes": [_node(node) for node in view.graph.nodes],
+        "nodes": [_node(node, tree) for node in view.graph.nodes],
         "edges": [_edge(edge) for edge in view.graph.edges],
     }
+    if tree.top_hidden:
+        data["sequence"] = tree.top
+    return data
 
 
-def _node(graph_node: GraphNode) -> JsonObject:
+_UNDRAWN = frozenset({Kind.BREAK, Kind.CONTINUE, Kind.SCOPE})
+
+
+class _Tree:
+    """The block tree as the document states it, so that a reader can rebuild the workflow.
+
+    Each drawn node with blocks gets the list of its blocks (role, label, dynamic); a block holding
+    a node that is not drawn (``break``, ``continue``, a ``scope``) also lists its entries in
+    order: the ids of drawn nodes and the undrawn nodes themselves. Ids are numbered as the edge
+    builder numbers them: drawn nodes in pre-order, undrawn ones skipped but their blocks walked.
+    """
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.count = 0
+        self.blocks: dict[str, list[JsonObject]] = {}
+        self.top_hidden = False
+        self.top, self.top_hidden = self._entries(workflow.nodes)
+
+    def _entries(self, nodes: tuple[Node, ...]) -> tuple[list[str | JsonObject], bool]:
+        entries: list[str | JsonObject] = []
+        hidden = False
+        for node in nodes:
+            if node.kind in _UNDRAWN:
+                hidden = True
+                entry: JsonObject = {"kind": node.kind.value, "label": node.label}
+                if node.jump_label is not None:
+                    entry["jump_label"] = node.jump_label
+                if node.kind is Kind.SCOPE:
+                    # Its nodes name the scope's own parent: only this list says they are its.
+                    entry["blocks"] = [self._block(block, listed=True) for block in node.blocks]
+                entries.append(entry)
+                continue
+            self.count += 1
+            node_id = f"n{self.count}"
+            entries.append(node_id)
+            if node.blocks:
+                self.blocks[node_id] = [self._block(block) for block in node.blocks]
+        return entries, hidden
+
+    def _block(self, block: Block, listed: bool = False) -> JsonObject:
+        entries, hidden = self._entries(block.nodes)
+        data: JsonObject = {"role": block.role, "label": block.label}
+        if block.dynamic:
+            data["dynamic"] = True
+        if hidden or listed:
+            data["nodes"] = entries
+        return data
+
+
+def _node(graph_node: GraphNode, tree: _Tree) -> JsonObject:
     data: JsonObject = {
         "id": graph_node.id,
         "kind": graph_node.kind.value,
@@ -145,6 +204,13 @@ def _node(graph_node: GraphNode) -> JsonObject:
         data["catch_all"] = True
     if node.kind is Kind.RETURN and node.scope == "function":
         data["scope"] = "function"
+    blocks = tree.blocks.get(graph_node.id)
+    if blocks is not None:
+        data["blocks"] = blocks
+    if node.fallthrough is not None:
+        data["fallthrough"] = node.fallthrough
+    if node.jump_label is not None:
+        data["jump_label"] = node.jump_label
     return data
 
 

@@ -9,6 +9,7 @@ outside the table are counted wide (a full em; two for emoji and CJK) so they ne
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from durable_viz.renderers.metrics_data import CHARS, FONT_STACK, WIDTHS_400, WIDTHS_600
 
@@ -26,6 +27,7 @@ def _fallback(char: str) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
     """Width in px of ``text`` set in the renderer's font stack at ``size`` px.
 
@@ -36,6 +38,9 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 
     Returns:
         The sum of the measured advance widths, rounded up to a tenth of a pixel.
+
+    Cached (a pure function of its arguments): laying out a diagram measures the same words many
+    times over, and an editor lays out nearly the same diagram on every keystroke.
     """
     table = _BOLD if bold else _NORMAL
     em = 0.0

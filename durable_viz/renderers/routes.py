@@ -111,16 +111,16 @@ def _clear(
     index: int,
 ) -> bool:
     source, target = route[0][0], route[0][1]
+    # The boxes of what the route must not touch, computed once for all of its segments.
+    crossed = [_bbox(c, d, _EPS) for s, t, c, d in others if s != source and t != target]
+    solid = [_shrink(rect, 0.5) for box_id, rect in boxes if box_id not in own]
     for _, _, a, b in route:
         seg = _bbox(a, b, _EPS)
-        for s, t, c, d in others:
-            if (s == source or t == target) or not _overlap(seg, _bbox(c, d, _EPS)):
-                continue
+        if any(_overlap(seg, other) for other in crossed):
             return False
         inner = _bbox(a, b, 0.0)
-        for box_id, rect in boxes:
-            if box_id not in own and _overlap(inner, _shrink(rect, 0.5)):
-                return False
+        if any(_overlap(inner, rect) for rect in solid):
+            return False
         for i, (_, _, rect) in enumerate(flow.markers):
             if i != index and i not in flow.long and _overlap(inner, rect):
                 return False

@@ -61,6 +61,8 @@ class Branches:
             listed = elements(collection)
             if listed:
                 return tuple(self.branch(e, i, where) for i, e in enumerate(listed))
+            if listed is not None and unwrap(branches).type != "identifier":
+                return ()  # ``new DurableBranch<T>[] { }``: no branch at all
             if listed is not None and unwrap(branches).type == "identifier":
                 added = self.added(text(unwrap(branches)), collection, call, scope)
                 if added:

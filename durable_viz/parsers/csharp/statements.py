@@ -18,6 +18,7 @@ from durable_viz.parsers.csharp.assigned import (
     forget_assigned,
     forget_values,
 )
+from durable_viz.parsers.csharp.jumps import Gotos, label_after, label_ending
 from durable_viz.parsers.csharp.syntax import field as child
 from durable_viz.parsers.csharp.syntax import named, text
 from durable_viz.parsers.paths import Paths
@@ -36,7 +37,6 @@ _CATCH_ALL = frozenset({"Exception", "System.Exception"})
 _WRAPPERS = frozenset(
     {"lock_statement", "fixed_statement", "checked_statement", "unsafe_statement"}
 )
-_IGNORED = frozenset({"empty_statement", "goto_statement", "local_function_statement", "comment"})
 
 
 def block(role: str, nodes: list[Node], label: str | None = None, dynamic: bool = False) -> Block:
@@ -63,6 +63,8 @@ class Statements:
         # The ways out of each switch being read, by its label: a ``break`` takes the names as
         # they are to its end.
         self.leaving: dict[str, Paths] = {}
+        # Labels a ``goto`` leaves a loop or block through (C#'s labelled break/continue).
+        self.gotos = Gotos()
 
     # -- ways through branching constructs (see durable_viz.parsers.paths) -----------------------
 
@@ -192,7 +194,13 @@ class Statements:
         if kind == "local_declaration_statement":
             return self.declaration(statement, scope)
         if kind == "block":
-            return self.statements(named(statement), scope, exits, top=False)
+            return self.labelled_block(statement, scope, exits)
+        if kind == "goto_statement":
+            jump = self.gotos.jump(statement)
+            if jump is None:
+                return []
+            scope.dead = True
+            return [jump]
         if kind == "if_statement":
             return self.condition(statement, scope, exits)
         if kind == "switch_statement":
@@ -244,6 +252,19 @@ class Statements:
         if kind == "yield_statement":
             return [n for part in named(statement) for n in self.scan(part, scope)]
         return []
+
+    def labelled_block(self, statement: SyntaxNode, scope: Scope, exits: str) -> list[Node]:
+        """A block; one a ``goto`` leaves for the label after it is a labelled block."""
+        label = label_after(statement)
+        self.gotos.enter(label)
+        try:
+            nodes = self.statements(named(statement), scope, exits, top=False)
+        finally:
+            used = self.gotos.leave(label, label)
+        if not used or label is None:
+            return nodes
+        body = (block("body", nodes),)
+        return [self.node(Kind.SCOPE, label, statement, scope, blocks=body, jump_label=label)]
 
     def declaration(self, statement: SyntaxNode, scope: Scope) -> list[Node]:
         """``var x = ...;`` (also ``using var`` and ``const``)."""
@@ -337,6 +358,8 @@ class Statements:
         paths = self.paths(scope)
         saved = self.leaving.get(jump_label)
         self.leaving[jump_label] = paths
+        after = label_after(statement)  # ``goto End`` from a loop inside leaves the switch
+        self.gotos.enter(after, name=jump_label)
         try:
             for section in named(body) if body is not None else []:
                 if section.type != "switch_section":
@@ -355,6 +378,7 @@ class Statements:
                 waiting = []
         finally:
             self.jumps.pop()
+            self.gotos.leave(jump_label, after)
             if saved is None:
                 self.leaving.pop(jump_label, None)
             else:
@@ -437,11 +461,15 @@ class Statements:
             infinite = condition is None or text(condition) == "true"
         self.jumps.append(("loop", None))
         dead = scope.dead
+        leaving, repeating = label_after(statement), label_ending(child(statement, "body"))
+        jump_name = self.gotos.enter(leaving, repeating)
         try:
             body = self.branch(child(statement, "body"), scope, exits)
         finally:
             self.jumps.pop()
             scope.dead = dead  # the loop may end, or be left by a break
+            if not self.gotos.leave(jump_name, leaving, repeating):
+                jump_name = None
         # After the loop they hold any iteration's value, or the one before it.
         forget_values(changed, scope)
         node = self.node(
@@ -452,6 +480,7 @@ class Statements:
             blocks=(block("body", body),),
             infinite=infinite,
             do_while=do_while,
+            jump_label=jump_name,
         )
         return [*before, node]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from durable_viz.parsers.base import NONE_NAME, NameValue, duration_text
+from durable_viz.parsers.base import NONE_NAME, NameValue, duration_text, finite
 from durable_viz.parsers.csharp.scope import Binding, Entry, Known, Scope
 from durable_viz.parsers.csharp.syntax import (
     LITERAL_STRINGS,
@@ -168,7 +168,11 @@ def evaluate_number(node: Node, scope: Scope, depth: int = 0) -> float | None:
 
 
 def number_of(binding: Binding, depth: int = 0) -> float | None:
-    """The number a bound value stands for, when the source shows it."""
+    """The number a bound value stands for, when the source shows it (a finite one)."""
+    return finite(lambda: _number_of(binding, depth))
+
+
+def _number_of(binding: Binding, depth: int = 0) -> float | None:
     if isinstance(binding, Known):
         try:
             return float(binding.text)

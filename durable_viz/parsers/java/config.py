@@ -93,7 +93,29 @@ _COMPLETION_COUNTS = {
 }
 
 
+_COMPLETION_FIELDS = ("min_successful", "tolerated_count", "tolerated_percentage")
+"""The components of the ``CompletionConfig`` record, in order."""
+
+
 def _completion(value: Node, scope: Scope) -> str:
+    resolved, resolved_scope = scope.resolve(value)
+    if not isinstance(resolved, str) and resolved.type == "object_creation_expression":
+        # ``new CompletionConfig(minSuccessful, toleratedFailureCount, percentage)``
+        type_node = field_of(resolved, "type")
+        arguments = field_of(resolved, "arguments")
+        args = named(arguments) if arguments is not None else []
+        file = resolved_scope.file
+        if type_node is None or not file.text(type_node).endswith("CompletionConfig"):
+            return "custom completion"
+        if len(args) != len(_COMPLETION_FIELDS):
+            return "custom completion"
+        given: dict[str, str] = {}
+        for key, arg in zip(_COMPLETION_FIELDS, args, strict=True):
+            if arg.type == "null_literal":
+                continue
+            number = evaluate_number(arg, resolved_scope)
+            given[key] = f"{number:g}" if number is not None else file.code(arg)
+        return completion_text(**given) if given else "custom completion"
     found = chain(value, scope)
     if found is None:
         return "custom completion"
@@ -219,7 +241,8 @@ def _read_config(
         elif method in ("wrapInChildContext", "wrapWithRunInChildContext"):
             config["wrap_in_child_context"] = file.code(argument).lower()
         elif method == "itemNamer":
-            config["item_namer"] = file.code(argument, 80)
-            namer.append(argument)
+            # ``itemNamer(fn)`` or the typed ``itemNamer(Order.class, fn)``: the function is last.
+            config["item_namer"] = file.code(args[-1], 80)
+            namer.append(args[-1])
         elif method in ("stepConfig", "callbackConfig", "childContextConfig"):
             _read_config(argument, scope, config, notes, namer, depth + 1)

@@ -13,6 +13,7 @@ from durable_viz.parsers.base import (
     NONE_NAME,
     NameValue,
     duration_text,
+    finite,
 )
 from durable_viz.parsers.java.module import field_of, named
 from durable_viz.parsers.paths import bound_here, freeze
@@ -397,7 +398,11 @@ def _format_pattern(template: str, args: list[Node], scope: Scope, depth: int) -
 
 
 def evaluate_number(value: Value, scope: Scope, depth: int = 0) -> float | None:
-    """A number written out, through constants and simple arithmetic."""
+    """A number written out, through constants and simple arithmetic (a finite one)."""
+    return finite(lambda: _evaluate_number(value, scope, depth))
+
+
+def _evaluate_number(value: Value, scope: Scope, depth: int = 0) -> float | None:
     if isinstance(value, str):
         try:
             return float(value)

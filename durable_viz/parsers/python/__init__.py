@@ -50,7 +50,7 @@ def parse_module(source: str, path: Path, display: str, *, is_main: bool) -> Mod
         # Perhaps syntax newer than this Python: libcst may still read it.
         try:
             module = cst.parse_module(source)
-        except cst.ParserSyntaxError:
+        except (cst.ParserSyntaxError, cst.CSTValidationError):  # ``b'' ''``: a node refused
             raise _syntax_error(error, display) from None
         tree = None
     except ValueError as error:  # NUL bytes on Python < 3.12

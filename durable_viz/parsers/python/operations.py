@@ -223,8 +223,11 @@ class Operations:
                 if function.args:
                     target = analyzer.find_function(function.args[0].value, scope)
                     if target is not None:
+                        given = function.args[1:]
+                        # The SDK passes the context after the arguments partial binds.
+                        shift = sum(1 for a in given if a.keyword is None and not a.star)
                         return self.run(
-                            target, function, function.args[1:], scope, context_index, extra
+                            target, function, given, scope, context_index + shift, extra
                         )
                 return []
             target = analyzer.find_function(func, scope)

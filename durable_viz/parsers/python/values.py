@@ -3,6 +3,8 @@ invoke targets and config objects."""
 
 from __future__ import annotations
 
+import codecs
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from durable_viz.parsers.base import (
     NameValue,
     completion_text,
     duration_text,
+    finite,
     retry_text,
 )
 from durable_viz.parsers.paths import bound_here, freeze
@@ -208,7 +211,8 @@ def evaluate_name(expression: cst.BaseExpression, scope: Scope, depth: int = 0) 
         parts: list[NameValue] = []
         for part in expression.parts:
             if isinstance(part, cst.FormattedStringText):
-                parts.append(NameValue.literal(part.value.replace("{{", "{").replace("}}", "}")))
+                raw = "r" in expression.start.lower()
+                parts.append(NameValue.literal(_fstring_text(part.value, raw)))
             elif isinstance(part, cst.FormattedStringExpression):
                 inner = evaluate_name(part.expression, scope, depth + 1)
                 if inner.name is None:
@@ -243,6 +247,22 @@ def evaluate_name(expression: cst.BaseExpression, scope: Scope, depth: int = 0) 
         ):
             return _format_pattern(str(_string(func.value)), expression, scope, depth)
     return NameValue.runtime(scope.module.code(expression))
+
+
+def _fstring_text(text: str, raw: bool) -> str:
+    """The characters a literal part of an f-string stands for: ``{{``/``}}`` are braces and,
+    unless the string is raw, escape sequences (``\\n``, ``\\"``, ``\\u00e9``) are decoded."""
+    text = text.replace("{{", "{").replace("}}", "}")
+    if raw or "\\" not in text:
+        return text
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an unknown escape stays as written, as in Python
+            # Characters outside Latin-1 become escapes first, so that the codec (which reads
+            # bytes as Latin-1) gives them back unchanged.
+            return codecs.decode(text.encode("latin-1", "backslashreplace"), "unicode_escape")
+    except (UnicodeDecodeError, ValueError):
+        return text
 
 
 def _format_pattern(template: str, call: cst.Call, scope: Scope, depth: int) -> NameValue:
@@ -295,7 +315,11 @@ def _member(expression: cst.Attribute, scope: Scope) -> tuple[cst.BaseExpression
 
 
 def evaluate_number(expression: cst.BaseExpression, scope: Scope, depth: int = 0) -> float | None:
-    """A number written out, through constants and simple arithmetic."""
+    """A number written out, through constants and simple arithmetic (a finite one)."""
+    return finite(lambda: _evaluate_number(expression, scope, depth))
+
+
+def _evaluate_number(expression: cst.BaseExpression, scope: Scope, depth: int = 0) -> float | None:
     if depth > _MAX_DEPTH:
         return None
     if isinstance(expression, (cst.Integer, cst.Float)):

@@ -93,6 +93,10 @@ def changed_in(loop: Node, cache: dict[tuple[int, int], frozenset[str]]) -> froz
     while stack:
         node, children = stack.pop()
         if children is None:
+            known = cache.get((node.start_byte, node.end_byte)) if node.type in _TRY_PARTS else None
+            if known is not None:  # an inner ``try``'s part, read before the outer one
+                done.append(known)
+                continue
             children = kids(node)
             stack.append((node, children))
             stack.extend((child, None) for child in reversed(children))
@@ -110,12 +114,18 @@ def changed_in(loop: Node, cache: dict[tuple[int, int], frozenset[str]]) -> froz
         target = _target(node)
         own = frozenset(pattern_names(target)) if target is not None else _NONE
         done.append(union([own, *parts]))
+        if node.type in _TRY_PARTS:
+            cache[(node.start_byte, node.end_byte)] = done[-1]
     if key not in cache:  # not a loop: a ``try`` body, say
         cache[key] = done[-1]
     return cache[key]
 
 
 _NONE: frozenset[str] = frozenset()
+
+_TRY_PARTS = frozenset({"statement_block", "catch_clause"})
+"""What a ``try`` asks about (body, handler, finally): remembered whole, since nested ``try``
+blocks are read innermost first; without it code nested N deep is walked N times."""
 
 
 def union(sets: Iterable[frozenset[str]]) -> frozenset[str]:

@@ -13,6 +13,7 @@ from durable_viz.parsers.base import (
     NameValue,
     completion_text,
     duration_text,
+    finite,
     retry_text,
 )
 from durable_viz.parsers.paths import bound_here, freeze
@@ -322,7 +323,11 @@ def evaluate_name(expression: Node, scope: Scope, depth: int = 0) -> NameValue:
 
 
 def evaluate_number(expression: Node, scope: Scope, depth: int = 0) -> float | None:
-    """A number written out, through constants and simple arithmetic."""
+    """A number written out, through constants and simple arithmetic (a finite one)."""
+    return finite(lambda: _evaluate_number(expression, scope, depth))
+
+
+def _evaluate_number(expression: Node, scope: Scope, depth: int = 0) -> float | None:
     expression = unwrap(expression)
     if depth > _MAX_DEPTH:
         return None

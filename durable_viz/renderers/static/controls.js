@@ -22,14 +22,41 @@ function showTheme() {
 function toggleTheme() {
   chosenTheme = effectiveTheme() === "dark" ? "light" : "dark";
   showTheme();
+  saveState();
 }
 
 if (dark && dark.addEventListener) dark.addEventListener("change", showTheme);
 if (host.onThemeChange) host.onThemeChange(showTheme);
 
+// The direction asked of the host and not drawn yet (an editor's page holds one direction).
+let pendingDirection = null;
+
 function toggleDirection() {
-  state.direction = state.direction === "TD" ? "LR" : "TD";
+  const next = (pendingDirection || state.direction) === "TD" ? "LR" : "TD";
+  // The host is told either way: its next updates come in the direction shown.
+  if (host.direction) host.direction(next);
+  if (!views.has(state.index + ":" + next)) {
+    // Not in this page: the old picture stays until the host's update brings the new one.
+    pendingDirection = next;
+    $("dv-direction").setAttribute("aria-busy", "true");
+    return;
+  }
+  pendingDirection = null;
+  $("dv-direction").removeAttribute("aria-busy");
+  state.direction = next;
   show();
+}
+
+// After an update: the direction toggled to, once it has come; else one the update holds.
+function directionAfterUpdate(diagrams) {
+  if (pendingDirection && views.has(state.index + ":" + pendingDirection)) {
+    state.direction = pendingDirection;
+    pendingDirection = null;
+    $("dv-direction").removeAttribute("aria-busy");
+  }
+  if (current()) return;
+  const drawn = diagrams.find((diagram) => Number(diagram.index) === state.index) || diagrams[0];
+  if (drawn) state.direction = drawn.direction;
 }
 
 function chooseWorkflow(index) {
@@ -49,6 +76,12 @@ function showPanel(name) {
     $("dv-panel-" + tab.dataset.panel).hidden = !on;
   }
   if (name === "diagram") show();
+  saveState();
+}
+
+function openPanel() {
+  const tab = document.querySelector(".dv-tabs [aria-selected=true]");
+  return tab ? tab.dataset.panel : "diagram";
 }
 
 for (const tab of document.querySelectorAll(".dv-tabs [role=tab]")) {
@@ -57,16 +90,15 @@ for (const tab of document.querySelectorAll(".dv-tabs [role=tab]")) {
 for (const button of document.querySelectorAll(".dv-copy")) {
   button.addEventListener("click", () => copyText($(button.dataset.copy), button));
 }
-for (const item of document.querySelectorAll(".dv-diagnostic")) {
-  const open = () => {
-    const d = data.diagnostics[Number(item.dataset.index)];
-    if (d) host.reveal(d.file, d.line, d.column);
-  };
-  item.addEventListener("click", open);
-  item.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") open();
-  });
+// Delegated to the panel: an update replaces the list items.
+function openDiagnostic(event) {
+  const item = event.target.closest && event.target.closest(".dv-diagnostic");
+  if (!item || (event.type === "keydown" && event.key !== "Enter")) return;
+  const d = data.diagnostics[Number(item.dataset.index)];
+  if (d) host.reveal(d.file, d.line, d.column);
 }
+$("dv-panel-diagnostics").addEventListener("click", openDiagnostic);
+$("dv-panel-diagnostics").addEventListener("keydown", openDiagnostic);
 
 function copyText(element, button) {
   const done = () => {
@@ -92,8 +124,10 @@ $("dv-zoom-out").addEventListener("click", () => zoomCenter(0.8));
 $("dv-fit").addEventListener("click", () => fit(current()));
 $("dv-direction").addEventListener("click", toggleDirection);
 $("dv-theme").addEventListener("click", toggleTheme);
-const picker = $("dv-workflow");
-if (picker) picker.addEventListener("change", () => chooseWorkflow(Number(picker.value)));
+// Delegated: an update adds or removes the selector.
+document.addEventListener("change", (event) => {
+  if (event.target && event.target.id === "dv-workflow") chooseWorkflow(Number(event.target.value));
+});
 
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;

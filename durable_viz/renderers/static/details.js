@@ -98,13 +98,19 @@ $("dv-details-where").addEventListener("click", (event) => {
   if (info && info.line != null) host.reveal(info.file, info.line, info.column);
 });
 
-// An editor's cursor moved: highlight the node(s) starting on that line.
+// An editor's cursor moved: highlight the node(s) starting on that line of `file` (without
+// one, of the workflow's own file). Kept, so that an update highlights it again.
+let cursor = null;
+
 function highlightLine(line, file) {
+  cursor = { line, file };
   const view = current();
   if (!view) return;
+  const workflow = data.workflows[state.index];
+  const target = file || (workflow && workflow.file);
   let first = null;
   for (const node of view.svg.querySelectorAll(".dv-node")) {
-    const hit = node.dataset.line === String(line) && (!file || !node.dataset.file || node.dataset.file === file);
+    const hit = node.dataset.line === String(line) && (!target || !node.dataset.file || node.dataset.file === target);
     node.classList.toggle("dv-cursor", hit);
     if (hit && !first) first = node;
   }
@@ -113,7 +119,9 @@ function highlightLine(line, file) {
 
 host.onMessage((message) => {
   if (!message || typeof message !== "object") return;
-  if (message.type === "highlight" && Number.isFinite(message.line)) highlightLine(message.line, message.file);
+  if (message.type === "highlight" && Number.isFinite(message.line)) {
+    highlightLine(message.line, typeof message.file === "string" ? message.file : null);
+  }
 });
 
 // -- search ------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 // classes) and never makes a request.
 
 const data = JSON.parse(document.getElementById("dv-data").textContent);
+// The nonce the host gave our script; an update's SVG styles need it under the host's policy.
+const NONCE = (document.currentScript && document.currentScript.nonce) || "";
 const root = document.documentElement;
 const $ = (id) => document.getElementById(id);
 const viewport = $("dv-viewport");
@@ -19,9 +21,15 @@ const PNG_MAX_AREA = 120e6;
 // -- host --------------------------------------------------------------------------------------
 
 function browserHost() {
+  // A browser tab keeps its view as long as it lives; nothing is stored anywhere.
+  let saved;
   return {
     kind: "browser",
     ready() {},
+    getState: () => saved,
+    setState(value) {
+      saved = value;
+    },
     // The page itself shows the source lines; a browser has no editor to move.
     reveal() {},
     save(name, blob) {
@@ -45,8 +53,10 @@ function vscodeHost() {
   // The editor's theme is the "system" theme here: VS Code marks it on <body>.
   const editorTheme = () => {
     const classes = document.body.classList;
-    if (classes.contains("vscode-dark") || classes.contains("vscode-high-contrast")) return "dark";
-    return classes.contains("vscode-light") || classes.contains("vscode-high-contrast-light") ? "light" : null;
+    // High Contrast Light carries both "vscode-high-contrast-light" and "vscode-high-contrast":
+    // the light classes are asked first.
+    if (classes.contains("vscode-light") || classes.contains("vscode-high-contrast-light")) return "light";
+    return classes.contains("vscode-dark") || classes.contains("vscode-high-contrast") ? "dark" : null;
   };
   return {
     kind: "vscode",
@@ -55,11 +65,21 @@ function vscodeHost() {
       api.postMessage({ type: "ready" });
     },
     theme: editorTheme,
+    // The view (direction, zoom, workflow, tab) outlives the webview when the panel is hidden.
+    getState: () => (api.getState ? api.getState() : undefined),
+    setState(value) {
+      if (api.setState) api.setState(value);
+    },
     onThemeChange(handler) {
       new MutationObserver(handler).observe(document.body, { attributes: true, attributeFilter: ["class"] });
     },
     reveal(file, line, column) {
       api.postMessage({ type: "reveal", file, line, column });
+    },
+    // The page holds the direction shown only: the extension draws the other one when asked,
+    // and remembers it for the panel's later drawings.
+    direction(direction) {
+      api.postMessage({ type: "direction", direction });
     },
     save(name, blob) {
       // A webview cannot download: the extension writes the file the user picks.

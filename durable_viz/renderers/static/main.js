@@ -1,9 +1,15 @@
-// Start: show the first diagram and tell tests and the host the page is interactive.
+// Start: show the first diagram (or the view kept by the host) and tell tests and the host the
+// page is interactive.
 
 // -- start -------------------------------------------------------------------------------------
 
+restoring = true;
+const restoredPanel = restoreState();
 showTheme();
 show();
+if (restoredPanel) showPanel(restoredPanel);
+restoring = false;
+saveState();
 // For tests and the editor: the page is interactive from here on.
 window.durableViz = {
   host,

@@ -4,14 +4,18 @@
 // -- views and pan/zoom ------------------------------------------------------------------------
 
 const views = new Map();
-for (const element of viewport.querySelectorAll(".dv-view")) {
+
+// Register one div.dv-view (an update adds new ones the same way).
+function addView(element) {
   const svg = element.querySelector("svg");
-  if (!svg) continue;
+  if (!svg) return;
   const box = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
   svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
   const key = element.dataset.index + ":" + element.dataset.direction;
   views.set(key, { element, svg, box, scale: 1, x: box[0], y: box[1], fitted: false });
 }
+
+for (const element of viewport.querySelectorAll(".dv-view")) addView(element);
 
 const state = {
   index: 0,
@@ -35,6 +39,7 @@ function apply(view) {
     "viewBox",
     [view.x, view.y, w / view.scale, h / view.scale].map((v) => +v.toFixed(3)).join(" ")
   );
+  saveState();
 }
 
 function fit(view) {

@@ -1,0 +1,1 @@
+"""Inputs for the fuzz tests (``tests/test_fuzz.py``): mutated examples, token soup, raw bytes."""

@@ -1,0 +1,6 @@
+// Stub of the durable-execution SDK's public API, enough for javac to check generated handlers.
+package software.amazon.lambda.durable;
+
+public abstract class TypeToken<T> {
+    protected TypeToken() {}
+}

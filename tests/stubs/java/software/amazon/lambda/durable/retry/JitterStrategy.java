@@ -1,0 +1,8 @@
+// Stub of the durable-execution SDK's public API, enough for javac to check generated handlers.
+package software.amazon.lambda.durable.retry;
+
+public enum JitterStrategy {
+    NONE,
+    FULL,
+    HALF
+}
