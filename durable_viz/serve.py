@@ -77,6 +77,9 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> int:
     Returns:
         The exit code: 0 (after ``shutdown``, at the end of input, or when the client went away).
     """
+    from durable_viz.parsers.entry import start_editor_session
+
+    start_editor_session()
     with _guarded(stdout) as out, contextlib.redirect_stdout(sys.stderr):
         try:
             _write(out, {"event": "ready", "protocol": PROTOCOL, "version": __version__})

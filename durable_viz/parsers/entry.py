@@ -14,6 +14,8 @@ from durable_viz.graph import Diagnostic, ParseResult, Severity, Workflow
 from durable_viz.parsers.base import run_deep
 
 __all__ = [
+    "editor_session",
+    "start_editor_session",
     "HelperFiles",
     "by_position",
     "by_position_and_message",
@@ -129,3 +131,18 @@ class HelperFiles(Generic[F]):
             return None
         self._files[key] = loaded
         return loaded
+
+
+class _Session:
+    editor = False
+
+
+def start_editor_session() -> None:
+    """Say that this process serves an editor (``durable-viz serve``): it parses the same files
+    again and again, so parsers may keep what they parsed to reuse for the next request."""
+    _Session.editor = True
+
+
+def editor_session() -> bool:
+    """True in a process that serves an editor (see :func:`start_editor_session`)."""
+    return _Session.editor

@@ -15,6 +15,7 @@ import libcst as cst
 from durable_viz.errors import SourceSyntaxError
 from durable_viz.graph import ParseResult
 from durable_viz.parsers.entry import HelperFiles, parse_guarded, parse_result
+from durable_viz.parsers.python import incremental
 from durable_viz.parsers.python.analyzer import Analyzer
 from durable_viz.parsers.python.module import SDK_ROOT, ModuleInfo
 from durable_viz.parsers.python.positions import Positions
@@ -59,7 +60,7 @@ def parse_module(source: str, path: Path, display: str, *, is_main: bool) -> Mod
         ) from None
     else:
         try:
-            module = cst.parse_module(source)
+            module = incremental.parse(source, tree)
         except cst.ParserSyntaxError as error:
             raise SourceSyntaxError(
                 f"syntax error: {error.message}",
