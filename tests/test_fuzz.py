@@ -16,8 +16,9 @@ exception, never a hang (each case runs under a timer, see :func:`time_limit`).
 
 The runs are derandomized (the same inputs on every run, so a failure in CI reproduces
 locally) and bounded: ``DURABLE_VIZ_FUZZ_EXAMPLES`` examples per property and language
-(default 40: the file takes about a minute on a 2-core machine). A longer local hunt, with
-fresh inputs each time (``DURABLE_VIZ_FUZZ_RANDOM=1`` turns derandomizing off)::
+(default 150: the file takes 45 s on an idle 2-core machine, about a minute on a busy one).
+A longer local hunt, with fresh inputs each time (``DURABLE_VIZ_FUZZ_RANDOM=1`` turns
+derandomizing off)::
 
     DURABLE_VIZ_FUZZ_RANDOM=1 DURABLE_VIZ_FUZZ_EXAMPLES=1000 .venv/bin/pytest -q tests/test_fuzz.py
 
@@ -56,9 +57,10 @@ from durable_viz.edges import build_graph
 from durable_viz.errors import DurableVizError
 from durable_viz.graph import ParseResult, walk
 from durable_viz.parsers.base import run_deep
+from durable_viz.parsers.python import incremental
 from durable_viz.render import Document, SourceFile
 
-EXAMPLES = int(os.environ.get("DURABLE_VIZ_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("DURABLE_VIZ_FUZZ_EXAMPLES", "150"))
 """Examples per property and language."""
 
 CASE_SECONDS = 10.0
@@ -331,6 +333,31 @@ def test_every_example_cut_at_every_line(language: str) -> None:
 def test_mutated_examples(language: str, data: st.DataObject) -> None:
     case: Case = data.draw(mutated_examples(language), label="case")
     check_source(case.text, case.path)
+
+
+def _outcome(case: Case) -> ParseResult | str:
+    """What parsing the case gives: its result, or the clean error's text."""
+    try:
+        with time_limit():
+            return parse_source(case.text, case.path)
+    except DurableVizError as error:
+        return str(error)
+
+
+@FUZZ
+@given(data=st.data())
+def test_editor_reparse_is_a_full_parse(data: st.DataObject) -> None:
+    """``durable-viz serve`` parses Python by pieces it caches across requests (see
+    ``parsers/python/incremental.py``): damaged examples parsed one after another, each twice
+    (the second time from the cache), give what a full parse gives."""
+    case: Case = data.draw(mutated_examples("python"), label="case")
+    full = _outcome(case)
+    _note("refused" if isinstance(full, str) else "read")
+    with pytest.MonkeyPatch.context() as patch:
+        # As ``start_editor_session()`` does, for this test only (that switch has no off).
+        patch.setattr(incremental, "editor_session", lambda: True)
+        assert _outcome(case) == full
+        assert _outcome(case) == full
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -180,6 +180,8 @@ def test_diagnostics_are_ordered_by_file_and_position_ties_kept_in_order() -> No
     by_message = parse_result("typescript", (), given, order=by_position_and_message)
     assert [d.message for d in by_message.diagnostics] == ["w", "x", "y", "b", "z"]
     assert (result.language, result.workflows) == ("python", ())
+    twice = parse_result("python", (), [*given, warning("DV103", "y", 2)])
+    assert twice.diagnostics == result.diagnostics  # the same finding from two places, once
 
 
 # -- helper files ----------------------------------------------------------------------------------
@@ -287,3 +289,55 @@ def test_java_helper_file_that_cannot_be_read(tmp_path: Path) -> None:
     helper = [d for d in result.diagnostics if d.code == "DV107"]
     assert [(d.file, d.line) for d in helper] == [("Steps.java", 1)]
     assert helper[0].message.startswith("helper file not read: ")
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        (
+            "flow.ts",
+            'import { withDurableExecution } from "@aws/durable-execution-sdk-js";\n'
+            "export const handler = withDurableExecution(async (event: any, context: any) => {\n"
+            '  await context.step("a", async () => 1);\n'
+            "\n"
+            '  await context.wait("b", { seconds: 5 });\n'
+            "});\n",
+        ),
+        (
+            "Flow.java",
+            "public class Flow extends DurableHandler<String, String> {\n"
+            "    @Override\n"
+            "    public String handleRequest(String input, DurableContext ctx) {\n"
+            '        ctx.step("a", String.class, s -> "x");\n'
+            "\n"
+            '        ctx.wait("b", Duration.ofSeconds(5));\n'
+            '        return "";\n'
+            "    }\n"
+            "}\n",
+        ),
+        (
+            "Flow.cs",
+            "public class Function\n{\n"
+            "    public async Task<string> Workflow(Input input, IDurableContext context)\n    {\n"
+            '        await context.StepAsync(async (_, ct) => 1, name: "a");\n'
+            "\n"
+            '        await context.WaitAsync(TimeSpan.FromSeconds(5), name: "b");\n'
+            '        return "";\n'
+            "    }\n}\n",
+        ),
+    ],
+)
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_every_end_of_line_style_gives_the_same_lines_and_columns(
+    name: str, source: str, newline: str
+) -> None:
+    """An old Mac file ("\\r" alone) and a Windows one number lines as a Unix one does."""
+
+    def positions(text: str) -> list[tuple[str, int, int]]:
+        result = parse_source(text, Path("/nonexistent") / name)
+        return [(n.label, n.line, n.column) for w in result.workflows for n in w.nodes]
+
+    expected = positions(source)
+    assert [label for label, _, _ in expected] == ["a", "b"]
+    assert expected[1][1] == expected[0][1] + 2
+    assert positions(source.replace("\n", newline)) == expected

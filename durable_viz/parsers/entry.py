@@ -81,11 +81,12 @@ def parse_result(
     order: Callable[[Diagnostic], tuple[str | int, ...]] = by_position,
 ) -> ParseResult:
     """A parse's result, its diagnostics sorted by ``order`` (a stable sort: diagnostics that
-    tie keep the order they were given in)."""
+    tie keep the order they were given in). A diagnostic found twice (a helper read from two
+    places) is reported once."""
     return ParseResult(
         language=language,
         workflows=tuple(workflows),
-        diagnostics=tuple(sorted(diagnostics, key=order)),
+        diagnostics=tuple(sorted(dict.fromkeys(diagnostics), key=order)),
     )
 
 

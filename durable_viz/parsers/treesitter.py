@@ -57,6 +57,11 @@ class Source:
     def __init__(self, text: str, grammar_name: str) -> None:
         from tree_sitter import Parser
 
+        if "\r" in text:
+            # tree-sitter counts rows at "\n" only, but a "\r" on its own (old Mac files) ends
+            # a line for every language read here, and for editors. One character for one
+            # keeps every offset and column as it was.
+            text = text.replace("\r\n", "\0\n").replace("\r", "\n").replace("\0\n", "\r\n")
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.ascii = len(self.data) == len(text)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from durable_viz.errors import DurableVizError
 from durable_viz.graph import Diagnostic, ParseResult, Severity, Workflow
 from durable_viz.parsers.csharp.analyzer import Analyzer
+from durable_viz.parsers.csharp.assigned import forget_summaries
 from durable_viz.parsers.csharp.module import CSharpFile
 from durable_viz.parsers.csharp.scope import Scope
 from durable_viz.parsers.csharp.syntax import FUNCTION_NODES, ancestors, arguments, text
@@ -54,7 +55,12 @@ class CSharpParser:
     ) -> ParseResult:
         """Every durable workflow a C# file declares, as workflows."""
         shown = display or str(path)
-        return parse_guarded(lambda: self._parse(source, path, shown, root), shown)
+        try:
+            return parse_guarded(lambda: self._parse(source, path, shown, root), shown)
+        finally:
+            # What one parse learnt about its trees is of no use to the next, and it keeps them
+            # alive: in `serve` the process lives as long as the editor.
+            forget_summaries()
 
     def _parse(self, source: str, path: Path, display: str, root: Path | None) -> ParseResult:
         tree = Source(source, "csharp")

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
     from durable_viz.parsers.csharp.scope import Scope
 
-__all__ = ["assigned_names", "closure_assigns", "forget_assigned", "forget_values", "target_names"]
+__all__ = [
+    "assigned_names",
+    "closure_assigns",
+    "forget_assigned",
+    "forget_summaries",
+    "forget_values",
+    "target_names",
+]
 
 
 def forget_assigned(loop: SyntaxNode, scope: Scope) -> set[str]:
@@ -63,8 +70,13 @@ _SUMMARIES: dict[SyntaxNode, _Summary] = {}
 """Summaries of the statements (and blocks, clauses, lambdas) walked so far. Nested loops and
 ``try`` blocks each ask about their code: without this, code nested N deep is walked N times
 (a thousand nested loops took 15 s). Keys are tree-sitter nodes, equal only within one
-tree (and keeping it alive, hence the bound)."""
+tree (and keeping it alive, hence the bound, and :func:`forget_summaries` after each parse)."""
 _SUMMARIES_LIMIT = 100_000
+
+
+def forget_summaries() -> None:
+    """Drop every summary (a parse is done with its trees)."""
+    _SUMMARIES.clear()
 
 
 def _summary(code: SyntaxNode) -> _Summary:
