@@ -32,6 +32,10 @@ SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".java", ".cs"})
 ADAPTATION_HEADING = "Written differently from the original, as Python cannot say it:"
 
 ADAPTED: dict[tuple[str, str], str] = {
+    (
+        "csharp/FulfilmentWave.cs",
+        "ShipWave",
+    ): "goto as a labelled continue and break out of both loops",
     ("csharp/RestockFunction.cs", "Restock"): "Task.WhenAll: Python's SDK has no combinators",
     ("csharp/ShipmentFunction.cs", "RunAsync"): "do-while: written as while True ... break",
     ("csharp/ShipmentWorkflow.cs", "RunAsync"): "do-while: written as while True ... break",

@@ -130,6 +130,7 @@ _REGISTRY_BRANCHES = (
 )
 
 ADAPTATIONS: dict[tuple[str, str], str] = {
+    ("csharp/FulfilmentWave.cs", "python"): _LABELLED_BREAK,
     ("csharp/RestockFunction.cs", "python"): _COMBINATORS,
     ("csharp/ShipmentFunction.cs", "python"): _DO_WHILE,
     ("csharp/ShipmentWorkflow.cs", "python"): _DO_WHILE,
