@@ -67,7 +67,15 @@ def route_exits(flow: FlowLayout) -> None:
         + [max(a[0], b[0]) for _, _, a, b in segments]
     )
     ends = {g.id: (u, v) for g, u, v in flow.boxes if g.id in (END_ID, FAIL_ID)}
-    kept: list[tuple[str, str, Point, Point]] = []
+    # Every check below is a rectangle test, so each segment's rectangle is computed once here,
+    # not once per candidate (a handler with a dozen early exits asks a dozen times).
+    segment_boxes = [(s, t, *_corners(a, b, _EPS)) for s, t, a, b in segments]
+    stub_boxes = {
+        i: [(s, t, *_corners(a, b, _EPS)) for s, t, a, b in segs]
+        for i, segs in stub_segments.items()
+    }
+    solid = [(box_id, _shrink(rect, 0.5)) for box_id, rect in boxes]
+    kept: list[_Box] = []
     for index in candidates:
         stubbed, _, _ = flow.markers[index]
         target_u, target_v = ends[stubbed.target]
@@ -83,15 +91,15 @@ def route_exits(flow: FlowLayout) -> None:
             (target_u, target_v),
         ]
         route = [(stubbed.source, stubbed.target, a, b) for a, b in itertools.pairwise(path)]
-        others = segments + kept
-        for other, segs in stub_segments.items():
+        others = [*segment_boxes, *kept]
+        for other, segs in stub_boxes.items():
             if other != index:
                 others += segs
         own_boxes = {stubbed.source, stubbed.target}
-        if _clear(route, others, boxes, own_boxes, labels, flow, index):
+        if _clear(route, others, solid, own_boxes, labels, flow, index):
             flow.long[index] = path
-            kept.extend(route)
-            del stub_segments[index]
+            kept.extend((s, t, *_corners(a, b, _EPS)) for s, t, a, b in route)
+            del stub_boxes[index]
             if stubbed.label:
                 # The label ("return", "raise") sits above the first stretch, if there is room.
                 text, cu, cv = label_size(stubbed.label, flow.lr)
@@ -101,26 +109,47 @@ def route_exits(flow: FlowLayout) -> None:
                     labels.append(rect)
 
 
+_Box = tuple[str, str, float, float, float, float]
+"""A segment's source and target ids and its rectangle as (left, top, right, bottom)."""
+
+
+def _corners(a: Point, b: Point, pad: float) -> tuple[float, float, float, float]:
+    return (
+        min(a[0], b[0]) - pad,
+        min(a[1], b[1]) - pad,
+        max(a[0], b[0]) + pad,
+        max(a[1], b[1]) + pad,
+    )
+
+
 def _clear(
     route: list[tuple[str, str, Point, Point]],
-    others: list[tuple[str, str, Point, Point]],
-    boxes: list[tuple[str, Rect]],
+    others: list[_Box],
+    solid: list[tuple[str, Rect]],
     own: set[str],
     labels: list[Rect],
     flow: FlowLayout,
     index: int,
 ) -> bool:
+    """True when no segment of ``route`` touches another edge (but those sharing its source or
+    target), a box (but its own, ``solid`` boxes already inset), a stub or a label."""
     source, target = route[0][0], route[0][1]
-    # The boxes of what the route must not touch, computed once for all of its segments.
-    crossed = [_bbox(c, d, _EPS) for s, t, c, d in others if s != source and t != target]
-    solid = [_shrink(rect, 0.5) for box_id, rect in boxes if box_id not in own]
     for _, _, a, b in route:
-        seg = _bbox(a, b, _EPS)
-        if any(_overlap(seg, other) for other in crossed):
-            return False
         inner = _bbox(a, b, 0.0)
-        if any(_overlap(inner, rect) for rect in solid):
+        if any(_overlap(inner, rect) for box_id, rect in solid if box_id not in own):
             return False
+        # The hot loop of the layout (every exit against every segment): plain comparisons.
+        left, top, right, bottom = _corners(a, b, _EPS)
+        for s, t, x0, y0, x1, y1 in others:
+            if (
+                x0 <= right
+                and left <= x1
+                and y0 <= bottom
+                and top <= y1
+                and s != source
+                and t != target
+            ):
+                return False
         for i, (_, _, rect) in enumerate(flow.markers):
             if i != index and i not in flow.long and _overlap(inner, rect):
                 return False
@@ -131,13 +160,16 @@ def _clear(
 
 def _free(
     rect: Rect,
-    others: list[tuple[str, str, Point, Point]],
+    others: list[_Box],
     boxes: list[tuple[str, Rect]],
     labels: list[Rect],
     flow: FlowLayout,
 ) -> bool:
     """True when nothing drawn so far touches ``rect``."""
-    if any(_overlap(rect, _bbox(a, b, _EPS)) for _, _, a, b in others):
+    left, top, right, bottom = rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]
+    if any(
+        x0 <= right and left <= x1 and y0 <= bottom and top <= y1 for *_, x0, y0, x1, y1 in others
+    ):
         return False
     if any(_overlap(rect, box) for _, box in boxes) or any(_overlap(rect, r) for r in labels):
         return False
