@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from durable_viz.graph import Kind
 from durable_viz.renderers.metrics import text_width
@@ -167,6 +168,7 @@ class TextBlock:
     height: float
 
 
+@lru_cache(maxsize=4096)  # a pure function the layout asks several times per node and redraw
 def size_node(kind: Kind, label: str, annotations: tuple[str, ...] = ()) -> TextBlock:
     """Wrap a node's text and size its shape so the text fits inside it.
 
