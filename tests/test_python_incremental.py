@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from durable_viz.api import parse_source
-from durable_viz.graph import ParseResult
+from durable_viz.graph import ParseResult, walk
 from durable_viz.parsers import entry
 from durable_viz.parsers.python import incremental
 
@@ -100,6 +100,77 @@ def test_the_same_function_twice_in_a_file_keeps_each_ones_lines(session: None) 
     assert lines == [6, 11]
 
 
+def test_a_function_written_twice_after_it_was_cached_keeps_each_ones_lines(
+    session: None,
+) -> None:
+    """The second copy is put together from the statements the cached first copy holds: each
+    must still be its own node, or both copies would report the same lines."""
+    source = (ROOT / "examples" / "python" / "agent_loop.py").read_text(encoding="utf-8")
+    path = ROOT / "examples" / "python" / "agent_loop.py"
+    check(source, path)  # caches the handler, whole and statement by statement
+    tree = ast.parse(source)
+    handler = next(s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "handler")
+    lines = source.split("\n")
+    first = min([handler.lineno, *(d.lineno for d in handler.decorator_list)]) - 1
+    copy = lines[first : handler.end_lineno]
+    # The copy after the handler (the cached piece comes first), then before it (the copy,
+    # put together from cached statements, comes first).
+    for doubled in (
+        "\n".join([*lines, "", "", *copy]),
+        "\n".join([*lines[:first], *copy, "", "", "", *lines[first:]]),
+    ):
+        check(doubled, path)
+        one, two = parse_source(doubled, path).workflows
+        assert [n.line for n in walk(one.nodes)] != [n.line for n in walk(two.nodes)]
+
+
+def test_two_cached_functions_with_the_same_statements_in_one_file_keep_their_own_lines(
+    session: None,
+) -> None:
+    """Each function is cached from a file of its own, both built from the same statement
+    texts; a file holding both must not give the two the same statement nodes."""
+    header = "from aws_durable_execution_sdk_python import durable_execution\n\n\n"
+
+    def flow(name: str) -> str:
+        return (
+            f"@durable_execution\ndef {name}(event, context):\n"
+            '    context.step(lambda _: 1, name="a")\n'
+            '    context.step(lambda _: 2, name="b")\n'
+        )
+
+    path = Path("/nonexistent/flows.py")
+    check(header + flow("one") + "\n\n", path)
+    check(header + flow("two"), path)
+    both = header + flow("one") + "\n\n" + flow("two")
+    check(both, path)
+    one, two = parse_source(both, path).workflows
+    assert [n.line for n in one.nodes] == [6, 7]
+    assert [n.line for n in two.nodes] == [12, 13]
+
+
+def test_an_edit_inside_the_handler_parses_only_that_statement_again(session: None) -> None:
+    source = (ROOT / "examples" / "python" / "order_processor.py").read_text(encoding="utf-8")
+    before = assembled(source)
+    edited = source.replace('name="create-shipment"', 'name="book-shipment"', 1)
+    after = assembled(edited)
+    assert after.code == edited
+
+    def handler_statements(module: cst.Module) -> list[cst.BaseStatement]:
+        found = next(
+            s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == "handler"
+        )
+        assert isinstance(found.body, cst.IndentedBlock)
+        return list(found.body.body)
+
+    old, new = handler_statements(before), handler_statements(after)
+    assert len(old) == len(new) > 5
+    # The first statement is copied (it carries the lines before it); the rest are shared but
+    # for the one holding the edit.
+    changed = [i for i, (a, b) in enumerate(zip(old[1:], new[1:], strict=True), 1) if a is not b]
+    assert len(changed) == 1
+    assert "book-shipment" in after.code_for_node(new[changed[0]])
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -125,11 +196,11 @@ def test_files_of_every_shape_are_put_back_exactly(source: str, session: None) -
     assert assembled(source).code == whole  # from the cache
 
 
-EDITS = st.sampled_from(["comment", "blank", "rename", "duplicate", "crlf"])
+EDITS = st.sampled_from(["comment", "indented", "blank", "rename", "duplicate", "join", "crlf"])
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -147,6 +218,14 @@ def test_a_file_edited_as_in_an_editor_draws_what_a_full_parse_draws(
         where = at % len(lines)
         if edit == "comment":
             lines.insert(where, "# a comment typed here")
+        elif edit == "indented":
+            lines.insert(where, "        # typed in a block")
+        elif edit == "join":
+            # Two statements on one line.
+            lines.insert(
+                where,
+                lines[where][: len(lines[where]) - len(lines[where].lstrip())] + "x = 1; y = 2",
+            )
         elif edit == "blank":
             lines.insert(where, "")
         elif edit == "rename":
