@@ -185,6 +185,10 @@ def test_an_edit_inside_the_handler_parses_only_that_statement_again(session: No
         # A file that starts with a function, and one with only a docstring before it.
         "def a():\n    pass\n\n\ndef b():\n    pass\n",
         '"""doc"""\ndef a():\n    pass\n',
+        # An indented comment in the blank lines before a class (found by the property test:
+        # libcst loses a blank line of such a piece parsed on its own).
+        "from x import y\n\n        # typed\n\nclass A:\n    pass\n",
+        "def a():\n    x = 1\n\n        # typed\n\n    y = 2\n    z = 3\n",
         # Tabs.
         "def a():\n\tif x:\n\t\tpass\n\n\ndef b():\n\tpass\n",
     ],

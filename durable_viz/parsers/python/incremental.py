@@ -135,12 +135,22 @@ def _parsed(what: str, text: str, use: _Use) -> cst.Module | None:
     if cached is not None:
         _cache.move_to_end(key)
         return cached
+    module = _faithful(text)
+    if module is None:
+        return None
+    _remember(key, module)
+    return module
+
+
+def _faithful(text: str) -> cst.Module | None:
+    """libcst's module of ``text`` when it prints as ``text`` again; None when libcst refuses
+    the text or loses some of it (it drops a blank line before an indented comment at the end
+    of a module, for one: a part ending there cannot stand on its own)."""
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, cst.CSTValidationError):
         return None
-    _remember(key, module)
-    return module
+    return module if module.code == text else None
 
 
 def _remember(key: Key, module: cst.Module, parts: frozenset[Key] = frozenset()) -> None:
@@ -168,9 +178,8 @@ def _piece(text: str, function: ast.stmt | None, start: int, use: _Use) -> cst.M
         module = _function_piece(text, function, start, use)
         parts = frozenset(use.used - before)
     if module is None:
-        try:
-            module = cst.parse_module(text)
-        except (cst.ParserSyntaxError, cst.CSTValidationError):
+        module = _faithful(text)
+        if module is None:
             return None
         parts = frozenset()
     _remember(key, module, parts)
