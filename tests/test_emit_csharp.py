@@ -10,21 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import emit_cases
 import pytest
+from emit_cases import ROOT, example_workflows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from signature import describe, workflow_signature
 from workflow_strategy import workflows
 
-from durable_viz.api import load, parse_source
+from durable_viz.api import parse_source
 from durable_viz.emit.csharp import ADAPTATIONS, emit, emit_with_notes
 from durable_viz.emit.csharp_adapt import adapted
-from durable_viz.errors import NoHandlerError
 from durable_viz.graph import Block, Kind, Node, Workflow
 from durable_viz.parsers.treesitter import Source
 
-ROOT = Path(__file__).resolve().parent.parent
-SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".java", ".cs"})
 STRATEGY_SAMPLE = 15
 """Generated workflows per language checked here (the long property run is in
 tests/test_roundtrip.py)."""
@@ -42,19 +41,7 @@ ADAPTED: dict[tuple[str, str], str] = {
 original (and matches the adapted model); a case fails once it no longer differs."""
 
 
-def _example_workflows() -> list[tuple[str, Workflow]]:
-    found: list[tuple[str, Workflow]] = []
-    for path in sorted(p for p in (ROOT / "examples").glob("*/*") if p.suffix in SUFFIXES):
-        try:
-            document = load(path)
-        except NoHandlerError:
-            continue  # helpers only
-        shown = path.relative_to(ROOT / "examples").as_posix()
-        found.extend((shown, view.workflow) for view in document.views)
-    return found
-
-
-EXAMPLES = _example_workflows()
+EXAMPLES = list(example_workflows())
 
 
 def syntax_errors(text: str) -> list[str]:
@@ -73,9 +60,7 @@ def syntax_errors(text: str) -> list[str]:
 
 def read_back(text: str) -> Workflow:
     """The one workflow our parser reads from emitted source."""
-    result = parse_source(text, Path("/nonexistent/X.cs"))
-    assert len(result.workflows) == 1, text
-    return result.workflows[0]
+    return emit_cases.read_back(text, "csharp")
 
 
 def assert_reads_back(workflow: Workflow, text: str) -> None:

@@ -16,19 +16,17 @@ import textwrap
 from dataclasses import replace
 from pathlib import Path
 
+import emit_cases
 import pytest
+from emit_cases import ROOT, example_workflows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from signature import describe, workflow_signature
 from workflow_strategy import workflows
 
-from durable_viz.api import load, parse_source
 from durable_viz.emit.python import emit
-from durable_viz.errors import NoHandlerError
 from durable_viz.graph import Block, Kind, Node, Workflow, walk
 
-ROOT = Path(__file__).resolve().parent.parent
-SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".java", ".cs"})
 ADAPTATION_HEADING = "Written differently from the original, as Python cannot say it:"
 
 ADAPTED: dict[tuple[str, str], str] = {
@@ -51,26 +49,12 @@ ADAPTED: dict[tuple[str, str], str] = {
 """Example workflows Python cannot say as the original did, with the reason."""
 
 
-def _example_workflows() -> list[tuple[str, Workflow]]:
-    found: list[tuple[str, Workflow]] = []
-    for path in sorted(p for p in (ROOT / "examples").glob("*/*") if p.suffix in SUFFIXES):
-        try:
-            document = load(path)
-        except NoHandlerError:
-            continue  # helpers only
-        shown = path.relative_to(ROOT / "examples").as_posix()
-        found.extend((shown, view.workflow) for view in document.views)
-    return found
-
-
-EXAMPLES = _example_workflows()
+EXAMPLES = list(example_workflows())
 
 
 def read_back(text: str) -> Workflow:
     """The one workflow our parser reads from emitted source."""
-    result = parse_source(text, Path("/nonexistent/X.py"))
-    assert len(result.workflows) == 1, text
-    return result.workflows[0]
+    return emit_cases.read_back(text, "python")
 
 
 def op(kind: Kind, name: str | None, label: str | None = None, **fields: object) -> Node:
@@ -102,12 +86,7 @@ def handler_body(text: str) -> str:
 
 
 def assert_round_trip(workflow: Workflow) -> str:
-    text = emit(workflow)
-    back = read_back(text)
-    assert workflow_signature(back) == workflow_signature(workflow), (
-        f"--- drawn\n{describe(workflow)}\n--- read back\n{describe(back)}\n--- source\n{text}"
-    )
-    return text
+    return emit_cases.assert_round_trip(workflow, emit, "python")
 
 
 # -- every example ---------------------------------------------------------------------------------

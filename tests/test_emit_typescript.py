@@ -14,21 +14,19 @@ import sys
 import time
 from pathlib import Path
 
+import emit_cases
 import pytest
+from emit_cases import ROOT, example_workflows
 from hypothesis import HealthCheck, given, settings
 from signature import describe, workflow_signature
 from workflow_strategy import workflows
 
-from durable_viz.api import load, parse_source
 from durable_viz.emit.typescript import emit, emit_with_notes
-from durable_viz.errors import NoHandlerError
 from durable_viz.graph import Block, Kind, Node, Workflow
 
-ROOT = Path(__file__).resolve().parent.parent
 JS = ROOT / "tests" / "js"
 TSC = JS / "node_modules" / ".bin" / "tsc"
 SDK = JS / "node_modules" / "@aws" / "durable-execution-sdk-js"
-SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".java", ".cs"})
 STRATEGY_SAMPLE = 25
 """Generated workflows compiled with tsc (one batch; the round trip itself runs in
 tests/test_roundtrip.py)."""
@@ -41,19 +39,7 @@ ADAPTED: dict[tuple[str, str], str] = {
 a case fails once it no longer does (the adaptation is then no longer needed)."""
 
 
-def _example_workflows() -> list[tuple[str, Workflow]]:
-    found: list[tuple[str, Workflow]] = []
-    for path in sorted(p for p in (ROOT / "examples").glob("*/*") if p.suffix in SUFFIXES):
-        try:
-            document = load(path)
-        except NoHandlerError:
-            continue  # helpers only
-        shown = path.relative_to(ROOT / "examples").as_posix()
-        found.extend((shown, view.workflow) for view in document.views)
-    return found
-
-
-EXAMPLES = _example_workflows()
+EXAMPLES = list(example_workflows())
 
 
 def _odd(kind: Kind, name: str | None, label: str | None = None, **fields: object) -> Node:
@@ -88,13 +74,11 @@ ODD_TEXT = _odd(
 
 def read_back(text: str) -> Workflow:
     """The one workflow our parser reads from emitted source."""
-    result = parse_source(text, Path("/nonexistent/X.ts"))
-    assert len(result.workflows) == 1, text
-    return result.workflows[0]
+    return emit_cases.read_back(text, "typescript")
 
 
 def _same(workflow: Workflow, text: str) -> bool:
-    return workflow_signature(read_back(text)) == workflow_signature(workflow)
+    return emit_cases.same(workflow, text, "typescript")
 
 
 # -- every example -------------------------------------------------------------------------------
@@ -252,12 +236,7 @@ def _flow(*nodes: Node, name: str = "handler") -> Workflow:
 
 
 def _round_trips(workflow: Workflow) -> str:
-    text = emit(workflow)
-    back = read_back(text)
-    assert workflow_signature(back) == workflow_signature(workflow), (
-        f"--- original\n{describe(workflow)}\n--- read back\n{describe(back)}\n--- source\n{text}"
-    )
-    return text
+    return emit_cases.assert_round_trip(workflow, emit, "typescript")
 
 
 GOLDEN = """\

@@ -32,19 +32,19 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from emit_cases import read_back
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from signature import describe, workflow_signature
 from workflow_strategy import DIALECTS, MAX_DEPTH, workflows
 
-from durable_viz.api import load, parse_source
+from durable_viz.api import load
 from durable_viz.errors import NoHandlerError
 from durable_viz.graph import Block, Kind, Node, Workflow, walk
 from durable_viz.parsers.base import prune
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("python", "typescript", "java", "csharp")
-EXTENSIONS = {"python": "py", "typescript": "ts", "java": "java", "csharp": "cs"}
 EXAMPLE_SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".java", ".cs"})
 
 EXAMPLES = int(os.environ.get("DURABLE_VIZ_ROUNDTRIP_EXAMPLES", "100"))
@@ -61,16 +61,6 @@ def emitter(language: str) -> ModuleType:
         if error.name != module_name:
             raise  # the emitter exists but imports something missing: a real failure
         pytest.skip("emitter not written yet")
-
-
-def read_back(text: str, language: str) -> Workflow:
-    """The one workflow the parser reads from an emitted file."""
-    path = Path(f"/nonexistent/Flow.{EXTENSIONS[language]}")
-    result = parse_source(text, path)
-    assert len(result.workflows) == 1, (
-        f"{len(result.workflows)} workflows read back from the emitted {language} source:\n{text}"
-    )
-    return result.workflows[0]
 
 
 def assert_round_trip(workflow: Workflow, language: str, module: ModuleType) -> None:
