@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Identifiers", "NamePattern", "camel", "name_pattern", "pascal", "snake", "words"]
+__all__ = [
+    "Identifiers",
+    "NamePattern",
+    "camel",
+    "name_pattern",
+    "pascal",
+    "snake",
+    "split_label",
+    "words",
+]
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -140,3 +149,46 @@ def _match_holes(texts: tuple[str, ...], label: str) -> list[str | None] | None:
         holes.append(label[position + 1 : close] or None)
         position = close + 1 + len(following)
     return holes if position == len(label) else None
+
+
+def split_label(
+    label: str, *, strict: bool = True
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A label's literal texts and the ``{...}`` expressions between them: ``file-{i}-{key}``
+    gives ``("file-", "-", "")`` and ``("i", "key")``; braces inside an expression nest
+    (``send-{ {a: 1}[k] }``). There is always one more text than expressions.
+
+    Braces that do not pair up give None, or with ``strict=False`` stay in the texts as they are
+    (a ``}`` with no ``{``, and a ``{`` never closed with what follows it).
+    """
+    texts: list[str] = []
+    holes: list[str] = []
+    current: list[str] = []
+    hole: list[str] = []
+    depth = 0
+    for char in label:
+        if depth == 0:
+            if char == "{":
+                depth = 1
+                texts.append("".join(current))
+                current = []
+                hole = []
+            elif char == "}" and strict:
+                return None
+            else:
+                current.append(char)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                holes.append("".join(hole))
+                continue
+        hole.append(char)
+    if depth:
+        if strict:
+            return None
+        current = ["{", *hole]
+    texts.append("".join(current))
+    return tuple(texts), tuple(holes)

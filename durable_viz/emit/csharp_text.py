@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from durable_viz.emit import common
 from durable_viz.emit.common import Identifiers, camel, name_pattern, pascal, words
 
 __all__ = [
@@ -242,35 +243,8 @@ def literal(text: str | None) -> str:
 def split_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """A label's literal texts and its ``{...}`` runtime parts (braces balanced), or ``None``
     when it has none or its braces do not pair up."""
-    texts: list[str] = []
-    holes: list[str] = []
-    current: list[str] = []
-    depth = 0
-    hole: list[str] = []
-    for char in label:
-        if depth == 0:
-            if char == "{":
-                depth = 1
-                hole = []
-            elif char == "}":
-                return None
-            else:
-                current.append(char)
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                texts.append("".join(current))
-                holes.append("".join(hole))
-                current = []
-                continue
-        hole.append(char)
-    if depth or not holes:
-        return None
-    texts.append("".join(current))
-    return tuple(texts), tuple(holes)
+    parts = common.split_label(label)
+    return parts if parts is not None and parts[1] else None
 
 
 def indent(lines: Iterable[str], levels: int = 1) -> Lines:

@@ -125,14 +125,14 @@ class Operations:
         texts = node.name.split("{}")
         label_texts, label_holes = split_label(node.label)
         holes: list[str | None] = [None] * (len(texts) - 1)
-        if label_texts == texts:
+        if list(label_texts) == texts:
             holes = list(label_holes)
         return self.concatenation(texts, holes, env)
 
     def label_name(self, label: str, env: Env) -> str:
         """A branch name written from its (dynamic) label."""
         texts, holes = split_label(label)
-        return self.concatenation(texts, list(holes), env)
+        return self.concatenation(list(texts), list(holes), env)
 
     # -- statements ------------------------------------------------------------------------------
 
@@ -271,12 +271,12 @@ class Operations:
         texts, holes = split_label(target)
         if not holes:
             return quote(target)
-        if texts == ["", ""] and " | " in holes[0]:
+        if texts == ("", "") and " | " in holes[0]:
             first, second = holes[0].split(" | ", 1)
             if "{" not in first + second and "|" not in second:
                 choose = self.writer.declarations.predicate(f"which function: {target}")
                 return f"{choose}(input) ? {quote(first)} : {quote(second)}"
-        return self.concatenation(texts, list(holes), env)
+        return self.concatenation(list(texts), list(holes), env)
 
     # -- parallel and map ------------------------------------------------------------------------
 
@@ -404,7 +404,7 @@ class Operations:
             namer_env.variables[item_root] = (item_name, ITEM_TYPE)
         if index_root:
             namer_env.variables[index_root] = (index_name, "int")
-        body = self.concatenation(texts, list(holes), namer_env)
+        body = self.concatenation(list(texts), list(holes), namer_env)
         # The typed form: the namer reads members of the placeholder item type.
         return f"{ITEM_TYPE}.class, ({item_name}, {index_name}) -> {body}"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from durable_viz.emit import common
 from durable_viz.emit.common import camel
 from durable_viz.graph import Block, Node
 
@@ -289,36 +290,12 @@ def error_types(label: str | None) -> list[str]:
     return names
 
 
-def split_label(label: str) -> tuple[list[str], list[str]]:
+def split_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A label's literal texts and the expressions between braces (``a-{x}-b`` gives
-    ``["a-", "-b"]`` and ``["x"]``); braces nest."""
-    texts: list[str] = []
-    holes: list[str] = []
-    current: list[str] = []
-    depth = 0
-    hole: list[str] = []
-    for char in label:
-        if depth == 0:
-            if char == "{":
-                depth = 1
-                texts.append("".join(current))
-                current = []
-                hole = []
-            else:
-                current.append(char)
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                holes.append("".join(hole))
-                continue
-        hole.append(char)
-    if depth:
-        current = [*current, "{", *hole]
-    texts.append("".join(current))
-    return texts, holes
+    ``("a-", "-b")`` and ``("x",)``); braces that do not pair up are literal text."""
+    parts = common.split_label(label, strict=False)
+    assert parts is not None  # not strict: always split
+    return parts
 
 
 LINE_LIMIT = 100

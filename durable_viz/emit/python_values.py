@@ -13,7 +13,7 @@ import builtins
 import keyword
 from dataclasses import dataclass
 
-from durable_viz.emit.common import snake, words
+from durable_viz.emit.common import snake, split_label, words
 
 __all__ = [
     "RESERVED",
@@ -148,40 +148,6 @@ def expression_names(text: str) -> tuple[str, ...] | None:
         if isinstance(node, ast.Name) and node.id not in found:
             found.append(node.id)
     return tuple(found)
-
-
-def split_label(label: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """A label's literal texts and the ``{...}`` expressions between them (``file-{i}-{key}``
-    gives ``("file-", "-", "")`` and ``("i", "key")``); braces nest. None when unbalanced."""
-    texts: list[str] = []
-    holes: list[str] = []
-    current: list[str] = []
-    depth = 0
-    hole: list[str] = []
-    for char in label:
-        if depth == 0:
-            if char == "{":
-                depth = 1
-                texts.append("".join(current))
-                current = []
-                hole = []
-            elif char == "}":
-                return None
-            else:
-                current.append(char)
-        else:
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    holes.append("".join(hole))
-                    continue
-            hole.append(char)
-    if depth:
-        return None
-    texts.append("".join(current))
-    return tuple(texts), tuple(holes)
 
 
 # -- durations -------------------------------------------------------------------------------

@@ -144,6 +144,6 @@ def _label_value(label: str, reads: Reads) -> str:
     if split is None or not split[1]:
         return quote(label)
     texts, holes = split
-    if len(holes) == 1 and texts == ["", ""]:
+    if len(holes) == 1 and texts == ("", ""):
         return _expression(holes[0], reads, "event.tenantId")
     return quote(label)

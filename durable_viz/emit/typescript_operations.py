@@ -158,7 +158,7 @@ class Writer(Flow):
         if split is None or not split[1]:
             return quote(target)
         texts, holes = split
-        if texts == ["", ""] and " | " in holes[0] and "{" not in holes[0]:
+        if texts == ("", "") and " | " in holes[0] and "{" not in holes[0]:
             first, _, second = holes[0].partition(" | ")
             choice = self.module.predicate(f"which function: {first} or {second}")
             return f"{choice}() ? {quote(first)} : {quote(second)}"

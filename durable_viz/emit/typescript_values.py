@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from durable_viz.emit.common import camel, name_pattern
+from durable_viz.emit.common import camel, name_pattern, split_label
 
 if TYPE_CHECKING:
     from tree_sitter import Node as Syntax
@@ -202,36 +202,6 @@ def _checked(text: str) -> Expression | None:
                 reads.append(name)
         stack.extend(reversed(node.named_children))
     return Expression(text, tuple(reads))
-
-
-def split_label(label: str) -> tuple[list[str], list[str]] | None:
-    """A label's literal texts and its ``{...}`` parts (braces matched, nested ones kept):
-    ``send-{a | b}`` gives ``(["send-", ""], ["a | b"])``; None when the braces do not match."""
-    texts: list[str] = [""]
-    holes: list[str] = []
-    depth = 0
-    current = ""
-    for char in label:
-        if char == "{":
-            depth += 1
-            if depth == 1:
-                continue
-        elif char == "}":
-            if depth == 0:
-                return None
-            depth -= 1
-            if depth == 0:
-                holes.append(current)
-                texts.append("")
-                current = ""
-                continue
-        if depth:
-            current += char
-        else:
-            texts[-1] += char
-    if depth:
-        return None
-    return texts, holes
 
 
 def template(
